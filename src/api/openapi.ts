@@ -1,0 +1,150 @@
+// The OpenAPI document is read off the app itself: each route carries its documentation
+// (`describe`) and its validators (`jsonBody`, `query`, `params`) as middleware, and both keep
+// their zod schema on the middleware function. Walking `app.routes` therefore yields exactly
+// the routes that exist, validated by exactly the schemas documented.
+import type { Hono, MiddlewareHandler } from "hono";
+import { zValidator } from "@hono/zod-validator";
+import { z } from "zod";
+import { invalidInput } from "./on-error";
+import { ApiError, errorBodySchema, API_ERROR_STATUS, type ApiErrorCode } from "./error-codes";
+import type { AppEnv } from "../app-env";
+import { hasRole } from "../auth/principal";
+
+const DOC = Symbol("openapi.doc");
+const INPUT = Symbol("openapi.input");
+
+type Target = "json" | "query" | "param" | "form";
+
+export type RouteDoc = {
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** Who may call it; `public` routes need no token. */
+  access: "public" | "viewer" | "admin" | "owner";
+  responses: Record<number, { description: string; schema?: z.ZodType; headers?: Record<string, string> }>;
+  /** Error codes this route can answer besides the ones every route can. */
+  errors?: ApiErrorCode[];
+};
+
+/** One operation of the generated document, as the API reference page reads it. */
+export type OpenApiOperation = {
+  summary: string;
+  description?: string;
+  tags: string[];
+  "x-lockstep-access": RouteDoc["access"];
+  security: Record<string, string[]>[];
+  parameters?: { name: string; in: "query" | "path"; required: boolean; schema: object; description?: string }[];
+  requestBody?: { required: boolean; content: { "application/json": { schema: object } } };
+  responses: Record<string, { description: string; headers?: object; content?: object }>;
+};
+
+type Documented = { [DOC]?: RouteDoc; [INPUT]?: { target: Target; schema: z.ZodType } };
+
+/**
+ * Documents a route and enforces the access it documents, so the two cannot disagree: `public`
+ * needs nothing, every other level needs a principal with at least that role.
+ */
+export function describe(doc: RouteDoc): MiddlewareHandler<AppEnv> {
+  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (doc.access !== "public") {
+      const principal = c.get("principal");
+      if (!principal) throw new ApiError("unauthenticated", "Sign in, or send an API token as `Authorization: Bearer …`.");
+      if (!hasRole(principal, doc.access)) {
+        throw new ApiError("forbidden", doc.access === "owner" ? "Only an owner can do this." : "Your role is read-only: ask an admin.");
+      }
+    }
+    await next();
+  };
+  return Object.assign(middleware, { [DOC]: doc });
+}
+
+function validated<T extends z.ZodType, Tg extends Target>(target: Tg, schema: T) {
+  const middleware = zValidator(target, schema, (result) => {
+    if (!result.success) throw invalidInput(result.error);
+  });
+  return Object.assign(middleware, { [INPUT]: { target, schema } });
+}
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => validated("json", schema);
+export const query = <T extends z.ZodType>(schema: T) => validated("query", schema);
+export const params = <T extends z.ZodType>(schema: T) => validated("param", schema);
+
+function toJsonSchema(schema: z.ZodType, io: "input" | "output") {
+  return z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" });
+}
+
+function parametersOf(schema: z.ZodType, location: "query" | "path") {
+  const json = toJsonSchema(schema, "input") as { properties?: Record<string, object>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location as "query" | "path",
+    required: location === "path" || (json.required ?? []).includes(name),
+    schema: property,
+    ...("description" in property ? { description: (property as { description: string }).description } : {}),
+  }));
+}
+
+const COMMON_ERRORS: ApiErrorCode[] = ["invalid_input", "unauthenticated", "forbidden", "not_found", "internal_error"];
+
+export function buildOpenApiDocument(app: Hono<any>, info: { title: string; version: string; description: string }) {
+  const paths: Record<string, Record<string, OpenApiOperation>> = {};
+  const byRoute = new Map<string, { method: string; path: string; doc?: RouteDoc; inputs: { target: Target; schema: z.ZodType }[] }>();
+  for (const route of app.routes) {
+    if (route.method === "ALL") continue;
+    const handler = route.handler as Documented;
+    const key = `${route.method} ${route.path}`;
+    const entry = byRoute.get(key) ?? { method: route.method, path: route.path, inputs: [] };
+    if (handler[DOC]) entry.doc = handler[DOC];
+    if (handler[INPUT]) entry.inputs.push(handler[INPUT]);
+    byRoute.set(key, entry);
+  }
+  for (const { method, path, doc, inputs } of byRoute.values()) {
+    if (!doc) continue;
+    const openApiPath = path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+    const parameters = inputs.flatMap((input) =>
+      input.target === "query" ? parametersOf(input.schema, "query") : input.target === "param" ? parametersOf(input.schema, "path") : [],
+    );
+    const body = inputs.find((input) => input.target === "json");
+    const codes = [...new Set([...COMMON_ERRORS, ...(doc.errors ?? [])])].filter(
+      (code) => doc.access !== "public" || !["unauthenticated", "forbidden"].includes(code),
+    );
+    const errorStatuses = new Map<number, ApiErrorCode[]>();
+    for (const code of codes) errorStatuses.set(API_ERROR_STATUS[code], [...(errorStatuses.get(API_ERROR_STATUS[code]) ?? []), code]);
+    const responses: OpenApiOperation["responses"] = {};
+    for (const [status, response] of Object.entries(doc.responses)) {
+      responses[status] = {
+        description: response.description,
+        ...(response.headers ? { headers: Object.fromEntries(Object.entries(response.headers).map(([h, d]) => [h, { description: d, schema: { type: "string" } }])) } : {}),
+        ...(response.schema ? { content: { "application/json": { schema: toJsonSchema(response.schema, "output") } } } : {}),
+      };
+    }
+    for (const [status, statusCodes] of errorStatuses) {
+      responses[String(status)] ??= {
+        description: `Error: ${statusCodes.join(", ")}`,
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      };
+    }
+    paths[openApiPath] ??= {};
+    const operation: OpenApiOperation = {
+      summary: doc.summary,
+      ...(doc.description ? { description: doc.description } : {}),
+      tags: doc.tags,
+      "x-lockstep-access": doc.access,
+      security: doc.access === "public" ? [] : [{ bearerAuth: [] }],
+      ...(parameters.length ? { parameters } : {}),
+      ...(body ? { requestBody: { required: true, content: { "application/json": { schema: toJsonSchema(body.schema, "input") } } } } : {}),
+      responses,
+    };
+    paths[openApiPath][method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: "3.1.0",
+    info,
+    servers: [{ url: "/api/v1" }],
+    paths,
+    components: {
+      schemas: { Error: toJsonSchema(errorBodySchema, "output") },
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API token made on the API tokens page." } },
+    },
+  };
+}

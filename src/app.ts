@@ -1,0 +1,54 @@
+// The Hono app: request id, config and database, security headers, authentication and CSRF,
+// then the JSON API, the webhook receivers and the pages. One error handler answers for all.
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./app-env";
+import { ApiError } from "./api/error-codes";
+import { onError } from "./api/on-error";
+import { authenticate } from "./auth/authenticate";
+import { csrfProtection } from "./auth/csrf";
+import { createDb } from "./db/client";
+import { loadConfig } from "./env";
+import { api } from "./routes/api/index";
+import { pages } from "./routes/pages/index";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ generator: () => crypto.randomUUID() }));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+      referrerPolicy: "same-origin",
+    }),
+  );
+  app.use(async (c, next) => {
+    c.set("config", loadConfig(c.env));
+    c.set("db", createDb(c.env.DB));
+    await next();
+  });
+  app.use(authenticate);
+  app.use(csrfProtection);
+
+  app.route("/api/v1", api);
+  // Unknown API paths answer 404 in the API's shape, never a sign-in redirect.
+  app.all("/api/*", () => {
+    throw new ApiError("not_found", "No such API route. See /api/v1/openapi.json.");
+  });
+  app.route("/", pages);
+
+  app.notFound(() => {
+    throw new ApiError("not_found", "There is nothing at this address.");
+  });
+  app.onError(onError);
+  return app;
+}

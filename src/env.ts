@@ -1,0 +1,75 @@
+// The Worker's environment, parsed once per isolate by one zod schema: a missing or malformed
+// setting fails loudly at the first request instead of half-working.
+import { z } from "zod";
+
+/** Used only when APP_ENV is `development` and no ENCRYPTION_KEY is set (see README). */
+export const DEVELOPMENT_ENCRYPTION_KEY = "bG9ja3N0ZXAtbG9jYWwtZGV2ZWxvcG1lbnQta2V5ISE=";
+
+const base64Key = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return atob(value).length === 32;
+    } catch {
+      return false;
+    }
+  }, "must be 32 random bytes in base64 (openssl rand -base64 32)");
+
+const envSchema = z.object({
+  APP_ENV: z.enum(["production", "development"]).default("production"),
+  BILLING_REQUIRED: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  ENCRYPTION_KEY: base64Key.optional(),
+});
+
+export type AppConfig = {
+  appEnv: "production" | "development";
+  billingRequired: boolean;
+  encryptionKey: string;
+  /** True when the key is the published development default: never acceptable in production. */
+  usingDevelopmentKey: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const cache = new WeakMap<object, AppConfig>();
+
+export function loadConfig(env: Env): AppConfig {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = envSchema.safeParse({
+    APP_ENV: env.APP_ENV,
+    BILLING_REQUIRED: env.BILLING_REQUIRED,
+    ENCRYPTION_KEY: env.ENCRYPTION_KEY || undefined,
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`Lockstep is misconfigured: ${problems}`);
+  }
+  const { APP_ENV, BILLING_REQUIRED, ENCRYPTION_KEY } = parsed.data;
+  if (!ENCRYPTION_KEY && APP_ENV === "production") {
+    throw new ConfigError(
+      "Lockstep cannot start: the ENCRYPTION_KEY secret is not set. Platform credentials are encrypted " +
+        "with it. Create one with `openssl rand -base64 32 | npx wrangler secret put ENCRYPTION_KEY`.",
+    );
+  }
+  if (ENCRYPTION_KEY === DEVELOPMENT_ENCRYPTION_KEY && APP_ENV === "production") {
+    throw new ConfigError("Lockstep cannot start: ENCRYPTION_KEY is the published development key; set a random one.");
+  }
+  if (!ENCRYPTION_KEY) {
+    console.warn(
+      "ENCRYPTION_KEY is not set: using the built-in development key. Credentials saved now are not " +
+        "protected; set ENCRYPTION_KEY in .dev.vars (npm start creates one) or as a Worker secret.",
+    );
+  }
+  const config: AppConfig = {
+    appEnv: APP_ENV,
+    billingRequired: BILLING_REQUIRED,
+    encryptionKey: ENCRYPTION_KEY ?? DEVELOPMENT_ENCRYPTION_KEY,
+    usingDevelopmentKey: !ENCRYPTION_KEY,
+  };
+  cache.set(env, config);
+  return config;
+}

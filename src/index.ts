@@ -1,0 +1,12 @@
+// The production Worker: pages, JSON API and webhooks over HTTP; the 5-minute cron.
+import { createApp } from "./app";
+import { runScheduled } from "./sync/scheduled";
+
+export { ConnectionSync } from "./sync/connection-sync";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(controller, env)),
+} satisfies ExportedHandler<Env>;

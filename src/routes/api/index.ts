@@ -1,0 +1,38 @@
+// The JSON API under /api/v1. Each file adds one resource's routes; the OpenAPI document is read
+// off this router, so a route that is not mounted here is not documented either.
+import { Hono } from "hono";
+import type { AppEnv } from "../../app-env";
+import { buildOpenApiDocument, describe } from "../../api/openapi";
+import { writesNeedAdmin } from "../../auth/authenticate";
+import { setupApi } from "./setup";
+import { usersApi } from "./users";
+import { apiTokensApi } from "./api-tokens";
+import { auditLogApi } from "./audit-log";
+
+export const API_INFO = {
+  title: "Lockstep API",
+  version: "1.0.0",
+  description:
+    "Every action of the Lockstep pages, as JSON. Authenticate with `Authorization: Bearer <token>` (make one on the " +
+    "API tokens page). Errors have the body `{\"error\":{\"code\",\"message\",\"details\",\"requestId\"}}`; lists are " +
+    "paged with `limit` and `cursor`.",
+};
+
+const routes = new Hono<AppEnv>()
+  .use(writesNeedAdmin)
+  .route("/", setupApi)
+  .route("/", usersApi)
+  .route("/", apiTokensApi)
+  .route("/", auditLogApi);
+
+let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+export function openApiDocument() {
+  document ??= buildOpenApiDocument(routes, API_INFO);
+  return document;
+}
+
+export const api = routes.get(
+  "/openapi.json",
+  describe({ summary: "This API's OpenAPI 3.1 document", tags: ["Meta"], access: "public", responses: { 200: { description: "The document." } } }),
+  (c) => c.json(openApiDocument()),
+);

@@ -1,0 +1,60 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../app-env";
+import { describe, jsonBody, params, query } from "../../api/openapi";
+import { scopeOf } from "../../auth/principal";
+import { pageQuerySchema, pageSchema } from "../../lib/pagination";
+import { idParamSchema } from "../../schemas/common";
+import { createUserSchema, updateUserSchema, userSchema } from "../../schemas/users";
+import { createUser, deleteUser, getUser, listUsers, updateUser } from "../../services/users";
+
+const tags = ["Users"];
+
+export const usersApi = new Hono<AppEnv>()
+  .get(
+    "/users",
+    describe({ summary: "List users", tags, access: "viewer", responses: { 200: { description: "A page of users.", schema: pageSchema(userSchema) } } }),
+    query(pageQuerySchema),
+    async (c) => c.json(await listUsers(c.get("db"), scopeOf(c.get("principal")!), c.req.valid("query"))),
+  )
+  .post(
+    "/users",
+    describe({
+      summary: "Add a user",
+      tags,
+      access: "admin",
+      responses: { 201: { description: "Created.", schema: userSchema } },
+      errors: ["conflict"],
+    }),
+    jsonBody(createUserSchema),
+    async (c) => c.json(await createUser(c.get("db"), c.get("principal")!, c.req.valid("json"), c.req.header("CF-Connecting-IP")), 201),
+  )
+  .get(
+    "/users/:id",
+    describe({ summary: "Get a user", tags, access: "viewer", responses: { 200: { description: "The user.", schema: userSchema } } }),
+    params(idParamSchema),
+    async (c) => c.json(await getUser(c.get("db"), scopeOf(c.get("principal")!), c.req.valid("param").id)),
+  )
+  .patch(
+    "/users/:id",
+    describe({
+      summary: "Change a user's name, role or password",
+      description: "A new password or a lower role signs the user out everywhere.",
+      tags,
+      access: "admin",
+      responses: { 200: { description: "Updated.", schema: userSchema } },
+      errors: ["conflict"],
+    }),
+    params(idParamSchema),
+    jsonBody(updateUserSchema),
+    async (c) =>
+      c.json(await updateUser(c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.valid("json"), c.req.header("CF-Connecting-IP"))),
+  )
+  .delete(
+    "/users/:id",
+    describe({ summary: "Remove a user", tags, access: "admin", responses: { 204: { description: "Removed." } }, errors: ["conflict"] }),
+    params(idParamSchema),
+    async (c) => {
+      await deleteUser(c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.header("CF-Connecting-IP"));
+      return c.body(null, 204);
+    },
+  );

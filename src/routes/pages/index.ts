@@ -1,0 +1,22 @@
+// The server-rendered pages. Sign-in and setup are public; everything else needs a session.
+import { Hono } from "hono";
+import type { AppEnv } from "../../app-env";
+import { isSetUp } from "../../services/setup";
+import { authPages } from "./auth";
+import { apiTokensPages } from "./api-tokens";
+import { miscPages } from "./misc";
+import { requireSignedIn } from "./render";
+import { usersPages } from "./users";
+
+const signedInPages = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    // A fresh install has nobody to sign in: send the first visitor to setup.
+    if (!c.get("principal") && c.req.method === "GET" && !(await isSetUp(c.get("db")))) return c.redirect("/setup", 303);
+    return next();
+  })
+  .use(requireSignedIn)
+  .route("/", miscPages)
+  .route("/", usersPages)
+  .route("/", apiTokensPages);
+
+export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signedInPages);
