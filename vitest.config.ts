@@ -1,9 +1,34 @@
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // Tests run inside workerd with the production wrangler.toml; migrations are applied exactly as
 // `wrangler d1 migrations apply` would, from a test-only binding (test/setup.ts).
+/**
+ * Vendor specs for contract tests, read from ../shared/specs (beside the checkout, as in CI) and
+ * handed to the tests as a binding: code inside workerd cannot read the host's files.
+ */
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+function loadVendorSpecs(): { [key: string]: JsonValue } {
+  const dir = path.join(import.meta.dirname, "..", "shared", "specs");
+  const files = {
+    servicenowTable: "servicenow/table-api.yml",
+    servicenowAttachment: "servicenow/attachment-api.yml",
+    connectwiseService: "connectwise/service-api-2015.swagger.json",
+  };
+  const specs: { [key: string]: JsonValue } = {};
+  for (const [name, file] of Object.entries(files)) {
+    const full = path.join(dir, file);
+    if (!existsSync(full)) continue;
+    const text = readFileSync(full, "utf8");
+    specs[name] = (file.endsWith(".json") ? JSON.parse(text) : parseYaml(text)) as JsonValue;
+  }
+  return specs;
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
@@ -13,6 +38,7 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
+            TEST_SPECS: loadVendorSpecs(),
             // A fixed test key (32 bytes, base64): tests never touch the development default.
             ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU=",
           },

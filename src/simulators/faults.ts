@@ -1,0 +1,88 @@
+// Fault switches shared by every simulator: latency, 429 with Retry-After, 5xx, a hang until the
+// caller times out, a malformed body, a connection cut mid-body. Tests queue faults for the next
+// calls or set a random failure rate; each simulator answers faults in its vendor's error shape.
+import type { MiddlewareHandler } from "hono";
+
+export type Fault =
+  | { kind: "status"; status: number; body?: string; retryAfter?: string }
+  | { kind: "hang" }
+  | { kind: "malformed" }
+  | { kind: "cut" };
+
+export type FaultMatcher = { method?: string; path?: RegExp };
+
+export class FaultPlan {
+  latencyMs = 0;
+  /** Probability (0–1) that any call fails with one of `randomFaults`. */
+  failureRate = 0;
+  randomFaults: Fault[] = [{ kind: "status", status: 500 }];
+  private queued: { fault: Fault; match: FaultMatcher }[] = [];
+  /** Counts of calls by `METHOD path`, for tests that assert API usage. */
+  readonly calls: { method: string; path: string }[] = [];
+  private random: () => number = Math.random;
+
+  /** Fail the next matching call with `fault`. */
+  next(fault: Fault, match: FaultMatcher = {}): this {
+    this.queued.push({ fault, match });
+    return this;
+  }
+
+  seed(random: () => number): this {
+    this.random = random;
+    return this;
+  }
+
+  reset(): void {
+    this.latencyMs = 0;
+    this.failureRate = 0;
+    this.queued = [];
+    this.calls.length = 0;
+  }
+
+  writes(): number {
+    return this.calls.filter((c) => c.method !== "GET" && c.method !== "HEAD").length;
+  }
+
+  take(method: string, path: string): Fault | null {
+    const index = this.queued.findIndex(({ match }) => (!match.method || match.method === method) && (!match.path || match.path.test(path)));
+    if (index >= 0) return this.queued.splice(index, 1)[0]!.fault;
+    if (this.failureRate > 0 && this.random() < this.failureRate) {
+      return this.randomFaults[Math.floor(this.random() * this.randomFaults.length)] ?? null;
+    }
+    return null;
+  }
+}
+
+/** Middleware applying `plan` before the simulator's handlers; `errorBody` renders the vendor's error shape. */
+export function faultMiddleware(plan: FaultPlan, errorBody: (status: number, message: string) => string): MiddlewareHandler {
+  return async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    plan.calls.push({ method: c.req.method, path });
+    if (plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
+    const fault = plan.take(c.req.method, path);
+    if (!fault) return next();
+    switch (fault.kind) {
+      case "status": {
+        const headers: Record<string, string> = { "Content-Type": "application/json" };
+        if (fault.retryAfter !== undefined) headers["Retry-After"] = fault.retryAfter;
+        const message = fault.status === 429 ? "Too many requests" : fault.status >= 500 ? "Internal server error" : "Request failed";
+        return new Response(fault.body ?? errorBody(fault.status, message), { status: fault.status, headers });
+      }
+      case "hang":
+        // Never answers; the client's timeout must end the call.
+        await new Promise<never>((_resolve, reject) => c.req.raw.signal.addEventListener("abort", () => reject(new Error("aborted"))));
+        return c.body(null, 504);
+      case "malformed":
+        return new Response('{"result": [ {"broken": ', { status: 200, headers: { "Content-Type": "application/json" } });
+      case "cut": {
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"result": [{"id": "1", '));
+            controller.error(new Error("connection reset by simulator"));
+          },
+        });
+        return new Response(stream, { status: 200, headers: { "Content-Type": "application/json" } });
+      }
+    }
+  };
+}
