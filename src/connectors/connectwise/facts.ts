@@ -1,0 +1,30 @@
+// ConnectWise PSA facts as data (sources: /work/shared/research/vendor-apis.md §1).
+import type { ConnectorFacts } from "../contract";
+
+export const connectwiseFacts: ConnectorFacts = {
+  key: "connectwise",
+  label: "ConnectWise PSA (Manage)",
+  authStyles: ["basic-api-member-keys+clientId"],
+  pagination: "page",
+  maxPageSize: 1000,
+  rateLimit: {
+    // ConnectWise publishes no number; 429s carry Retry-After. 60/min is a cautious assumption
+    // (a third-party guide's figure) until a tenant's real limit is observed.
+    requests: 60,
+    perSeconds: 60,
+    concurrency: 2,
+    source: "No published limit: PSA API Requests page documents 429 + Retry-After only; 60/min assumed (asachs01/msp-claude-plugins, 3P)",
+  },
+  // No documented limit for /system/documents uploads (to verify on a sandbox).
+  maxAttachmentBytes: null,
+  supports: { timeEntries: true, webhooks: "none", partnerReference: true, originalTimestamps: false },
+  credentialHelp: {
+    companyId: "The Company field on the ConnectWise PSA login page (also shown under System > My Company).",
+    publicKey: "System > Members > API Members > (your API member) > API Keys tab > + : the Public Key column.",
+    privateKey: "Shown once, next to the public key, when the API key is created on the API Keys tab; create a new key if it was lost.",
+    clientId: "developer.connectwise.com > My Account > Client IDs (register the integration once; the GUID is the clientId).",
+  },
+  // The API base is https://{site}/{codebase}/apis/3.0; the ticket page lives under the codebase.
+  ticketUrl: (baseUrl, ticket) =>
+    `${baseUrl.replace(/\/apis\/3\.0\/?$/, "")}/services/system_io/Service/fv_sr100_request.rpp?service_recid=${encodeURIComponent(ticket.id)}`,
+};
