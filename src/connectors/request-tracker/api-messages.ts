@@ -1,0 +1,117 @@
+// RT REST2 calls around a ticket's history: transactions, their message parts, files, and the
+// two message endpoints (correspond = public reply, comment = internal).
+import { ConnectorError } from "../errors";
+import type { AttachmentUpload } from "../contract";
+import {
+  attachmentItemSchema, attachmentRecordSchema, collectionSchema, messagesSchema, transactionSchema, type RtAttachmentItem, type RtTransaction,
+} from "./api-schemas";
+import type { RtApi } from "./api";
+
+const REST = "/REST/2.0";
+const PAGE = 100;
+
+async function allPages<T>(fetchPage: (page: number) => Promise<{ items: T[]; next_page?: string | undefined }>): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const data = await fetchPage(page);
+    items.push(...data.items);
+    if (!data.next_page || data.items.length === 0) return items;
+  }
+}
+
+// https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /ticket/:id/history)
+export function history(api: RtApi, ticketId: string, extra: [string, string][] = []): Promise<RtTransaction[]> {
+  return allPages(async (page) => {
+    const search = new URLSearchParams([["fields", "Type,Created,Creator,TimeTaken"], ["fields[Creator]", "Name,EmailAddress,RealName"], ["page", String(page)], ["per_page", String(PAGE)], ...extra]);
+    const { data } = await api.http.json("GET", `${REST}/ticket/${encodeURIComponent(ticketId)}/history?${search}`, collectionSchema(transactionSchema));
+    return data;
+  });
+}
+
+// https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /transaction/:id/attachments)
+export async function transactionParts(api: RtApi, txnId: string): Promise<RtAttachmentItem[]> {
+  const search = new URLSearchParams([["fields", "Filename,ContentType,ContentLength,Content,Created,Parent,TransactionId"], ["per_page", String(PAGE)]]);
+  const { data } = await api.http.json("GET", `${REST}/transaction/${encodeURIComponent(txnId)}/attachments?${search}`, collectionSchema(attachmentItemSchema));
+  return data.items;
+}
+
+/** The message text of a transaction: its first text part that is not a file. */
+export async function messageText(api: RtApi, txnId: string): Promise<{ ContentType: string; Content: string } | null> {
+  const part = (await transactionParts(api, txnId)).find((p) => !p.Filename && /^text\/(plain|html)/.test(p.ContentType));
+  return part ? { ContentType: part.ContentType.split(";")[0]!, Content: part.Content ?? "" } : null;
+}
+
+/** RT has no description field: it is the text of the ticket's Create transaction. */
+export async function description(api: RtApi, ticketId: string): Promise<string> {
+  const search = new URLSearchParams([["fields", "Type"], ["orderby", "id"], ["order", "ASC"], ["per_page", "1"]]);
+  const { data } = await api.http.json("GET", `${REST}/ticket/${encodeURIComponent(ticketId)}/history?${search}`, collectionSchema(attachmentItemSchema.pick({ id: true }).extend({ Type: transactionSchema.shape.Type })));
+  const create = data.items.find((t) => t.Type === "Create");
+  return create ? (await messageText(api, create.id))?.Content ?? "" : "";
+}
+
+// https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /transaction/:id)
+export async function transaction(api: RtApi, txnId: string): Promise<RtTransaction> {
+  const { data } = await api.http.json("GET", `${REST}/transaction/${encodeURIComponent(txnId)}?fields[Creator]=Name,EmailAddress,RealName`, transactionSchema);
+  return data;
+}
+
+/** The new transaction's id, from the Location header RT sets on 201 (Resource/Message.pm create_path). */
+function createdTransactionId(response: Response): string {
+  const match = /\/transaction\/(\d+)\/?$/.exec(response.headers.get("Location") ?? "");
+  if (!match) throw new ConnectorError("invalid_response", "RT did not say which transaction it created (no Location header)");
+  return match[1]!;
+}
+
+// https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (POST /ticket/:id/correspond, /comment; Replying/Commenting Tickets)
+export async function postMessage(api: RtApi, ticketId: string, kind: "correspond" | "comment", body: Record<string, unknown>): Promise<string> {
+  const { response } = await api.http.json("POST", `${REST}/ticket/${encodeURIComponent(ticketId)}/${kind}`, messagesSchema, { json: body });
+  return createdTransactionId(response);
+}
+
+// https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /ticket/:id/attachments)
+export function ticketAttachments(api: RtApi, ticketId: string): Promise<RtAttachmentItem[]> {
+  return allPages(async (page) => {
+    const search = new URLSearchParams([["fields", "Filename,ContentType,ContentLength,Created,Parent,TransactionId"], ["page", String(page)], ["per_page", String(PAGE)]]);
+    const { data } = await api.http.json("GET", `${REST}/ticket/${encodeURIComponent(ticketId)}/attachments?${search}`, collectionSchema(attachmentItemSchema));
+    return data;
+  });
+}
+
+// https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /attachment/:id; Content is base64, so RT forces the whole file into one JSON body)
+export async function attachment(api: RtApi, id: string) {
+  const { data } = await api.http.json("GET", `${REST}/attachment/${encodeURIComponent(id)}`, attachmentRecordSchema);
+  return data;
+}
+
+/**
+ * Uploads a file as an internal comment. REST2 takes files in `multipart/form-data` (field
+ * `JSON` plus `Attachments`, POD "Add Attachments"), so the file streams through instead of
+ * being base64-encoded whole into JSON.
+ */
+export async function uploadFile(api: RtApi, ticketId: string, file: AttachmentUpload): Promise<string> {
+  const boundary = `lockstep-${crypto.randomUUID()}`;
+  const safeName = file.fileName.replace(/["\r\n\\]/g, "_");
+  const encoder = new TextEncoder();
+  const head = encoder.encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="JSON"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ Subject: file.fileName })}\r\n`
+    + `--${boundary}\r\nContent-Disposition: form-data; name="Attachments"; filename="${safeName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+  );
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+  const reader = file.body.getReader();
+  let stage: "head" | "body" | "done" = "head";
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (stage === "head") { controller.enqueue(head); stage = "body"; return; }
+      if (stage === "done") return;
+      const { value, done } = await reader.read();
+      if (done) { controller.enqueue(tail); controller.close(); stage = "done"; return; }
+      controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  const response = await api.http.send("POST", `${REST}/ticket/${encodeURIComponent(ticketId)}/comment`, {
+    body, headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
+  });
+  await response.body?.cancel();
+  return createdTransactionId(response);
+}

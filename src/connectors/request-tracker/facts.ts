@@ -1,0 +1,27 @@
+// Request Tracker 5 (REST2) as data. Sources: RT's POD in lib/RT/REST2.pm and the REST2 resource
+// code (bestpractical/rt, 5.0.x), etc/RT_Config.pm.in for `$MaxAttachmentSize`.
+import type { ConnectorFacts } from "../contract";
+
+export const requestTrackerFacts: ConnectorFacts = {
+  key: "request-tracker",
+  label: "Request Tracker 5",
+  authStyles: ["token", "basic"],
+  // Paged with page/per_page; Lockstep pages changed tickets by (LastUpdated, id) keyset instead.
+  pagination: "page",
+  maxPageSize: 100,
+  rateLimit: {
+    requests: 10,
+    perSeconds: 1,
+    concurrency: 2,
+    source: "RT has no built-in rate limit (REST2 POD); this is Lockstep's own polite pace for a self-hosted server. A proxy in front may still answer 429 with Retry-After.",
+  },
+  maxAttachmentBytes: 10 * 1024 * 1024,
+  supports: { timeEntries: true, webhooks: "none", partnerReference: true, originalTimestamps: false },
+  credentialHelp: {
+    token: "In RT: Logged in as … → Settings → Auth Tokens → Create; copy the token shown once. Needs RT::Authen::Token (built into RT 5).",
+    username: "The integration user's Name, from Admin → Users (or Logged in as … → Settings → About me). Set that user's time zone to UTC (About me → Locale → Time zone): RT reads TicketSQL dates in the user's time zone.",
+    password: "The integration user's RT password (Admin → Users → the user → Password). Basic auth is refused for users who must use MFA; use a token then.",
+    baseUrl: "RT's web address (the page you log in at), e.g. https://rt.example.com or https://example.com/rt; REST2 lives under /REST/2.0/.",
+  },
+  ticketUrl: (baseUrl, ticket) => `${baseUrl.replace(/\/+$/, "")}/Ticket/Display.html?id=${encodeURIComponent(ticket.id)}`,
+};

@@ -1,0 +1,187 @@
+// Pure mappings between RT REST2 records and the canonical model, both ways. Everything RT has
+// that the model lacks stays in `extra` (verbatim, or under an `rt…` key where Lockstep derived a
+// view from it), so a ticket survives RT → canonical → RT unchanged.
+import type { Comment, CommentWrite, Person, Ref, Ticket, TicketWrite, TimeEntry } from "../canonical";
+import type { RtTicket, RtTransaction, RtUserRef } from "./api-schemas";
+import type { Settings } from "./config";
+
+export type MappingContext = Pick<Settings, "partnerReferenceField" | "priorities" | "extraStatuses"> & { baseUrl: string };
+
+/** RT's default lifecycle (etc/RT_Config.pm.in): initial new; active open, stalled; inactive resolved, rejected, deleted. */
+export const DEFAULT_STATUSES = [
+  { name: "new", closed: false }, { name: "open", closed: false }, { name: "stalled", closed: false },
+  { name: "resolved", closed: true }, { name: "rejected", closed: true }, { name: "deleted", closed: true },
+];
+
+export function statusesFor(ctx: Pick<MappingContext, "extraStatuses">): { name: string; closed: boolean }[] {
+  const names = new Set(DEFAULT_STATUSES.map((s) => s.name));
+  return [...DEFAULT_STATUSES, ...ctx.extraStatuses.filter((s) => !names.has(s.name))];
+}
+
+const MAPPED = new Set(["id", "type", "_url", "Subject", "Status", "Queue", "Owner", "Priority", "Created", "LastUpdated", "LastUpdatedBy", "Requestor", "CustomFields"]);
+const NOBODY = "Nobody";
+
+/** The named level a raw priority falls in (the highest level at or below it). */
+export function priorityRef(value: number, levels: MappingContext["priorities"]): Ref {
+  const level = [...levels].sort((a, b) => b.value - a.value).find((l) => value >= l.value);
+  return level ? { id: String(level.value), name: level.name } : { id: String(value), name: String(value) };
+}
+
+function person(ref: RtUserRef): Person {
+  return { id: ref.id, name: ref.RealName || null, email: ref.EmailAddress || null };
+}
+
+export function ticketFromRt(rt: RtTicket, description: string, ctx: MappingContext): Ticket {
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rt)) if (!MAPPED.has(key)) extra[key] = value;
+  const priority = priorityRef(rt.Priority, ctx.priorities);
+  if (Number(priority.id) !== rt.Priority) extra.rtRawPriority = rt.Priority;
+  const [first, ...others] = rt.Requestor;
+  if (others.length) extra.rtAdditionalRequestors = others.map(({ id, Name, EmailAddress, RealName }) => ({ id, Name, EmailAddress, RealName }));
+  extra.rtCustomFields = rt.CustomFields.map(({ id, name, values }) => ({ id, name, values }));
+  const customFields: Ticket["customFields"] = {};
+  let partnerReference: string | null = null;
+  for (const cf of rt.CustomFields) {
+    const value = cf.values[0];
+    const text = typeof value === "string" ? value : null;
+    if (cf.name === ctx.partnerReferenceField) partnerReference = text;
+    else customFields[cf.name] = text;
+  }
+  const closed = statusesFor(ctx).find((s) => s.name === rt.Status)?.closed ?? false;
+  return {
+    id: rt.id,
+    number: rt.id,
+    ticketType: "ticket",
+    title: rt.Subject,
+    description,
+    status: { id: rt.Status, name: rt.Status },
+    priority,
+    requester: first ? person(first) : null,
+    company: null,
+    queue: { id: rt.Queue.id, name: rt.Queue.Name ?? "" },
+    assignee: rt.Owner.id === NOBODY ? null : { id: rt.Owner.id, name: rt.Owner.Name ?? rt.Owner.id },
+    customFields,
+    partnerReference,
+    createdAt: rt.Created,
+    updatedAt: rt.LastUpdated,
+    updatedBy: rt.LastUpdatedBy.id,
+    closed,
+    extra,
+  };
+}
+
+/** The inverse of `ticketFromRt`: rebuilds the REST2 search item (links derived from the base URL). */
+export function ticketToRt(ticket: Ticket, ctx: MappingContext): RtTicket {
+  const rest = `${ctx.baseUrl.replace(/\/+$/, "")}/REST/2.0`;
+  const user = (id: string, fields: Partial<RtUserRef> = {}): RtUserRef => ({ type: "user", id, _url: `${rest}/user/${id}`, ...fields });
+  const { rtRawPriority, rtAdditionalRequestors, rtCustomFields, ...verbatim } = ticket.extra as Record<string, unknown> & {
+    rtRawPriority?: number; rtAdditionalRequestors?: Omit<RtUserRef, "type" | "_url">[]; rtCustomFields?: { id: string; name: string; values: RtTicket["CustomFields"][number]["values"] }[];
+  };
+  const requestors = ticket.requester ? [{ id: ticket.requester.id ?? "", Name: ticket.requester.id ?? "", EmailAddress: ticket.requester.email ?? "", RealName: ticket.requester.name ?? "" }] : [];
+  return {
+    ...verbatim,
+    id: ticket.id,
+    type: "ticket",
+    _url: `${rest}/ticket/${ticket.id}`,
+    Subject: ticket.title,
+    Status: ticket.status?.id ?? "",
+    Queue: { type: "queue", id: ticket.queue?.id ?? "", _url: `${rest}/queue/${ticket.queue?.id ?? ""}`, Name: ticket.queue?.name ?? "" },
+    Owner: ticket.assignee ? user(ticket.assignee.id, { Name: ticket.assignee.name }) : user(NOBODY, { Name: NOBODY }),
+    Priority: rtRawPriority ?? Number(ticket.priority?.id ?? 0),
+    Created: ticket.createdAt,
+    LastUpdated: ticket.updatedAt,
+    LastUpdatedBy: user(ticket.updatedBy ?? NOBODY, { Name: ticket.updatedBy ?? NOBODY }),
+    Requestor: [...requestors, ...(rtAdditionalRequestors ?? [])].map((r) => user(r.id, r)),
+    CustomFields: (rtCustomFields ?? []).map((cf) => ({ type: "customfield", id: cf.id, _url: `${rest}/customfield/${cf.id}`, name: cf.name, values: cf.values })),
+  };
+}
+
+/** RT fields a write may pass through from `extra` (REST2 takes them on create and update). */
+const WRITABLE_EXTRA = ["Due", "Starts", "Started", "TimeEstimated", "TimeLeft", "InitialPriority", "FinalPriority", "Cc", "AdminCc"];
+
+/**
+ * A canonical write as the JSON body of `POST /ticket` or `PUT /ticket/{id}`: only the fields
+ * given. Queue by id or name, Owner by user name, Requestor by e-mail, custom fields by name.
+ * RT has no companies (companyId is ignored) and no editable description: it is the create message.
+ */
+export function ticketWriteToRt(write: TicketWrite, ctx: Pick<MappingContext, "partnerReferenceField">, creating: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (write.title !== undefined) body.Subject = write.title;
+  if (write.statusId !== undefined) body.Status = write.statusId;
+  if (write.priorityId !== undefined) body.Priority = Number(write.priorityId);
+  if (write.queueId !== undefined) body.Queue = write.queueId;
+  if (write.assigneeId !== undefined) body.Owner = write.assigneeId;
+  if (write.requester !== undefined) body.Requestor = write.requester.email ?? write.requester.id;
+  const cfs: Record<string, unknown> = { ...(write.customFields ?? {}) };
+  if (write.partnerReference !== undefined) cfs[ctx.partnerReferenceField] = write.partnerReference;
+  if (Object.keys(cfs).length) body.CustomFields = cfs;
+  for (const key of WRITABLE_EXTRA) if (write.extra?.[key] !== undefined) body[key] = write.extra[key];
+  if (creating && write.description !== undefined) {
+    body.Content = write.description;
+    body.ContentType = "text/plain";
+  }
+  return body;
+}
+
+/** The inverse of `ticketWriteToRt` (for the round-trip property), given the e-mail/id the requester was sent as. */
+export function ticketWriteFromRt(body: Record<string, unknown>, ctx: Pick<MappingContext, "partnerReferenceField">, requester?: TicketWrite["requester"]): TicketWrite {
+  const write: TicketWrite = {};
+  if (typeof body.Subject === "string") write.title = body.Subject;
+  if (typeof body.Status === "string") write.statusId = body.Status;
+  if (typeof body.Priority === "number") write.priorityId = String(body.Priority);
+  if (typeof body.Queue === "string") write.queueId = body.Queue;
+  if (typeof body.Owner === "string") write.assigneeId = body.Owner;
+  if (body.Requestor !== undefined && requester) write.requester = requester;
+  if (body.CustomFields && typeof body.CustomFields === "object") {
+    const { [ctx.partnerReferenceField]: partner, ...rest } = body.CustomFields as Record<string, string | number | boolean | null>;
+    if (partner !== undefined) write.partnerReference = String(partner);
+    if (Object.keys(rest).length) write.customFields = rest;
+  }
+  const extra = Object.fromEntries(WRITABLE_EXTRA.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
+  if (Object.keys(extra).length) write.extra = extra;
+  if (typeof body.Content === "string") write.description = body.Content;
+  return write;
+}
+
+/** Note kinds: RT's two message endpoints. */
+export const NOTE_TYPES = [
+  { id: "correspond", name: "Reply (correspond)", public: true },
+  { id: "comment", name: "Comment (internal)", public: false },
+];
+
+export function commentKind(write: CommentWrite): "correspond" | "comment" {
+  if (write.kind === "correspond" || write.kind === "comment") return write.kind;
+  return write.public ? "correspond" : "comment";
+}
+
+export function commentToRt(write: CommentWrite): { Content: string; ContentType: string } {
+  return { Content: write.body, ContentType: write.format === "html" ? "text/html" : "text/plain" };
+}
+
+export function commentFromRt(txn: RtTransaction, part: { ContentType: string; Content: string }): Comment {
+  const kind = txn.Type === "Correspond" ? "correspond" : "comment";
+  const extra: Record<string, unknown> = { TimeTaken: txn.TimeTaken, ContentType: part.ContentType };
+  return {
+    id: txn.id,
+    body: part.Content,
+    format: part.ContentType === "text/html" ? "html" : "text",
+    public: kind === "correspond",
+    kind,
+    author: { id: txn.Creator.id, name: txn.Creator.RealName || txn.Creator.Name || null, email: txn.Creator.EmailAddress || null },
+    createdAt: txn.Created,
+    extra,
+  };
+}
+
+/** RT time is TimeTaken (minutes) on a transaction; its creator is the only "member", there are no work roles. */
+export function timeEntryFromRt(txn: RtTransaction, notes: string): TimeEntry {
+  return {
+    id: txn.id,
+    start: txn.Created,
+    minutes: Math.max(0, txn.TimeTaken),
+    member: { id: txn.Creator.id, name: txn.Creator.RealName || txn.Creator.Name || null, email: txn.Creator.EmailAddress || null },
+    workRole: null,
+    notes,
+    extra: { Type: txn.Type, ...(txn.TimeTaken < 0 ? { TimeTaken: txn.TimeTaken } : {}) },
+  };
+}

@@ -1,0 +1,238 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { ConnectorClient } from "../../src/connectors/contract";
+import { ConnectorError } from "../../src/connectors/errors";
+import { requestTrackerConnector } from "../../src/connectors/request-tracker/index";
+import { settingsSchema, type Credentials } from "../../src/connectors/request-tracker/config";
+import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
+import { SEED_START, SHARED_UPDATED } from "../../src/simulators/request-tracker/seed";
+import { useSimulatorNetwork } from "../support/simulator-network";
+
+const network = useSimulatorNetwork();
+const BASE = "https://rt.sim.test";
+const TOKEN: Credentials = { kind: "token", token: "1-20-lockstep-sim-token", username: "lockstep" };
+let sim: ReturnType<typeof createRequestTrackerSimulator>;
+
+function connect(credentials: Credentials = TOKEN, settings: Partial<ReturnType<typeof settingsSchema.parse>> = {}): ConnectorClient {
+  return requestTrackerConnector.create({ fetch: (input, init) => fetch(input, init), config: { baseUrl: BASE, credentials, settings: settingsSchema.parse(settings) } });
+}
+
+async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
+  const err = await promise.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(ConnectorError);
+  return err as ConnectorError;
+}
+
+beforeEach(() => {
+  sim = createRequestTrackerSimulator();
+  network.mount("rt.sim.test", sim.app);
+});
+
+describe("connecting and discovering", () => {
+  it("proves a token works and names the integration user", async () => {
+    expect(await connect().testConnection()).toEqual({ identity: "Lockstep Integration (lockstep)" });
+  });
+
+  it("accepts Basic auth with the user's password", async () => {
+    const client = connect({ kind: "basic", username: "lockstep", password: "lockstep-password" });
+    expect((await client.testConnection()).identity).toContain("lockstep");
+  });
+
+  it("lists queues, lifecycle statuses with closed flags, named priorities, both note kinds, custom fields and agents", async () => {
+    const picklists = await connect().discover();
+    expect(picklists.queues.map((q) => q.name)).toEqual(["General", "Support", "Billing", "Internal"]);
+    expect(picklists.statuses.filter((s) => s.closed).map((s) => s.id)).toEqual(["resolved", "rejected", "deleted"]);
+    expect(picklists.statuses.filter((s) => !s.closed).map((s) => s.id)).toEqual(["new", "open", "stalled"]);
+    expect(picklists.priorities).toEqual([{ id: "0", name: "Low" }, { id: "50", name: "Medium" }, { id: "100", name: "High" }]);
+    expect(picklists.noteTypes).toEqual([{ id: "correspond", name: "Reply (correspond)", public: true }, { id: "comment", name: "Comment (internal)", public: false }]);
+    expect(picklists.customFields).toEqual([
+      { id: "2", name: "Severity", type: "select", options: ["Low", "Medium", "High", "Critical"] },
+      { id: "3", name: "Tags", type: "text" },
+    ]);
+    expect(picklists.members.map((m) => m.id)).toEqual(["root", "lockstep", "alice", "bob"]);
+    expect(picklists.ticketTypes).toEqual([{ id: "ticket", name: "Ticket" }]);
+    expect(picklists.companies).toEqual([]);
+  });
+});
+
+describe("listing changed tickets", () => {
+  it("pages by (LastUpdated, id) and sees every ticket once, even when several share one second across pages", async () => {
+    const client = connect();
+    const since = new Date(SEED_START * 1000).toISOString();
+    const sharedIso = new Date(SHARED_UPDATED * 1000).toISOString().replace(".000", "");
+    const seen: { id: string; updatedAt: string }[] = [];
+    const pageOfShared = new Set<number>();
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await client.listChanged({ since, cursor, ticketType: "ticket", pageSize: 4 });
+      seen.push(...page.tickets.map((t) => ({ id: t.id, updatedAt: t.updatedAt })));
+      if (page.tickets.some((t) => t.updatedAt === sharedIso)) pageOfShared.add(pages);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    // The tickets sharing one second really do straddle a page boundary.
+    expect(pageOfShared.size).toBeGreaterThan(1);
+    const expected = sim.store.tickets
+      .filter((t) => t.Queue !== 5 && t.Status !== "deleted")
+      .sort((a, b) => a.LastUpdated - b.LastUpdated || a.id - b.id)
+      .map((t) => String(t.id));
+    expect(pages).toBeGreaterThan(3);
+    expect(seen.map((t) => t.id)).toEqual(expected);
+    expect(new Set(seen.map((t) => t.id)).size).toBe(seen.length);
+    expect(seen.filter((t) => t.updatedAt === sharedIso).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("limits the listing to the configured queues", async () => {
+    const page = await connect(TOKEN, { queues: ["Billing"] }).listChanged({ since: new Date(SEED_START * 1000).toISOString(), cursor: null, ticketType: "ticket", pageSize: 100 });
+    expect(page.tickets.length).toBeGreaterThan(0);
+    expect(new Set(page.tickets.map((t) => t.queue?.name))).toEqual(new Set(["Billing"]));
+  });
+
+  it("sends TicketSQL RT can parse and the simulator refuses what RT would refuse", async () => {
+    const res = await fetch(`${BASE}/REST/2.0/tickets?query=${encodeURIComponent("Bogus = 'x'")}`, { headers: { Authorization: "token 1-20-lockstep-sim-token" } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toContain("Bogus");
+  });
+});
+
+describe("reading and writing tickets", () => {
+  it("reads a ticket with queue, requester, owner, priority name, custom fields and description", async () => {
+    const ticket = await connect().getTicket("1", "ticket");
+    expect(ticket).toMatchObject({
+      id: "1", title: "Printer on 3rd floor jams (#1)", status: { id: "new", name: "new" }, queue: { id: "1", name: "General" },
+      requester: { id: "carol@acme.example", name: "Carol Customer", email: "carol@acme.example" }, assignee: { id: "root", name: "root" },
+      priority: { id: "0", name: "Low" }, partnerReference: "PARTNER-1000", customFields: { Severity: "Low", Tags: "vip" }, closed: false,
+    });
+    expect(ticket.description).toContain("Printer on 3rd floor jams");
+    expect(ticket.extra.rtAdditionalRequestors).toEqual([{ id: "dave@globex.example", Name: "dave@globex.example", EmailAddress: "dave@globex.example", RealName: "Dave Doe" }]);
+  });
+
+  it("creates a ticket in a queue with requester, owner, priority and partner reference, then finds it by that reference", async () => {
+    const client = connect();
+    const created = await client.createTicket("ticket", {
+      title: "Synced from partner", description: "Body text", queueId: "Support", statusId: "open", priorityId: "50", assigneeId: "alice",
+      requester: { id: null, name: "Nina New", email: "nina@new.example" }, partnerReference: "CW-777", customFields: { Severity: "High" },
+    });
+    expect(created).toMatchObject({ title: "Synced from partner", description: "Body text", queue: { name: "Support" }, status: { id: "open" }, priority: { id: "50", name: "Medium" }, assignee: { id: "alice" }, requester: { email: "nina@new.example" }, partnerReference: "CW-777", customFields: { Severity: "High" } });
+    const found = await client.findByPartnerReference("ticket", "CW-777");
+    expect(found?.id).toBe(created.id);
+    expect(await client.findByPartnerReference("ticket", "CW-000")).toBeNull();
+  });
+
+  it("updates only the changed fields and closes with a resolved status", async () => {
+    const client = connect();
+    const updated = await client.updateTicket("2", "ticket", { title: "Renamed", statusId: "resolved" });
+    expect(sim.store.writeBodies.at(-1)).toEqual({ method: "PUT", path: "/REST/2.0/ticket/2", body: { Subject: "Renamed", Status: "resolved" } });
+    expect(updated).toMatchObject({ title: "Renamed", status: { id: "resolved" }, closed: true, updatedBy: "lockstep" });
+  });
+
+  it("reports a refused change as a validation error with RT's message", async () => {
+    const err = await failure(connect().updateTicket("2", "ticket", { statusId: "bogus" }));
+    expect(err.kind).toBe("validation");
+    expect(err.vendorMessage).toContain("isn't a valid status");
+  });
+});
+
+describe("comments and time", () => {
+  it("lists replies as public and comments as internal, with RT's kinds and authors", async () => {
+    const comments = await connect().listComments("1", "ticket");
+    expect(comments.map((c) => [c.kind, c.public, c.format])).toEqual([["correspond", true, "html"], ["comment", false, "text"]]);
+    expect(comments[0]).toMatchObject({ body: "<p>We are looking into it.</p>", author: { id: "alice", name: "Alice Agent" } });
+  });
+
+  it("adds a public reply through /correspond and an internal note through /comment", async () => {
+    const client = connect();
+    const reply = await client.addComment("3", "ticket", { body: "Fixed it", format: "text", public: true });
+    const note = await client.addComment("3", "ticket", { body: "<b>internal</b>", format: "html", public: false });
+    expect(sim.store.writeBodies.slice(-2).map((w) => w.path)).toEqual(["/REST/2.0/ticket/3/correspond", "/REST/2.0/ticket/3/comment"]);
+    expect([reply.kind, reply.public, note.kind, note.public, note.format]).toEqual(["correspond", true, "comment", false, "html"]);
+    const listed = await client.listComments("3", "ticket");
+    expect(listed.slice(-2).map((c) => [c.id, c.body])).toEqual([[reply.id, "Fixed it"], [note.id, "<b>internal</b>"]]);
+  });
+
+  it("records time as TimeTaken on a comment and lists it with its author", async () => {
+    const client = connect();
+    const entry = await client.addTimeEntry!("4", "ticket", { start: "2024-03-01T10:00:00Z", minutes: 45, memberId: null, workRoleId: null, notes: "Remote session" });
+    expect(entry).toMatchObject({ minutes: 45, notes: "Remote session", member: { id: "lockstep" }, workRole: null });
+    const entries = await client.listTimeEntries!("4", "ticket");
+    expect(entries.at(-1)).toMatchObject({ id: entry.id, minutes: 45, notes: "Remote session" });
+    expect(sim.store.ticket(4)!.TimeWorked).toBe(45 + 30);
+  });
+});
+
+describe("attachments", () => {
+  const sha256 = async (bytes: Uint8Array) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const streamOf = (bytes: Uint8Array) => new ReadableStream<Uint8Array>({ start(c) { c.enqueue(bytes.slice(0, 1000)); c.enqueue(bytes.slice(1000)); c.close(); } });
+
+  it("uploads a file as a stream and downloads the identical bytes", async () => {
+    const client = connect();
+    const bytes = crypto.getRandomValues(new Uint8Array(40_000));
+    const uploaded = await client.uploadAttachment("7", "ticket", { fileName: "report.pdf", contentType: "application/pdf", size: bytes.byteLength, body: streamOf(bytes) });
+    expect(uploaded).toMatchObject({ fileName: "report.pdf", contentType: "application/pdf", size: 40_000 });
+    const listed = await client.listAttachments("7", "ticket");
+    expect(listed.map((a) => a.fileName)).toEqual(["screenshot-7.png", "report.pdf"]);
+    const download = await client.downloadAttachment("7", "ticket", uploaded);
+    const got = new Uint8Array(await new Response(download.body).arrayBuffer());
+    expect([download.contentType, download.size]).toEqual(["application/pdf", 40_000]);
+    expect(await sha256(got)).toBe(await sha256(bytes));
+  });
+
+  it("lists only real files, not the text parts of messages", async () => {
+    const listed = await connect().listAttachments("1", "ticket");
+    expect(listed.map((a) => [a.fileName, a.contentType, a.size])).toEqual([["screenshot-1.png", "image/png", 2048]]);
+  });
+
+  it("refuses a file over RT's attachment limit before sending it", async () => {
+    const err = await failure(connect(TOKEN, { maxAttachmentBytes: 10 }).uploadAttachment("5", "ticket", { fileName: "big.bin", contentType: "application/octet-stream", size: 11, body: streamOf(new Uint8Array(11)) }));
+    expect(err.kind).toBe("validation");
+    expect(sim.faults.writes()).toBe(0);
+  });
+});
+
+describe("contacts", () => {
+  it("finds a user by e-mail address, whatever its case, and returns null for an unknown address", async () => {
+    const client = connect();
+    expect(await client.findContactByEmail("Erin@Initech.example")).toEqual({ id: "erin@initech.example", name: "Erin Example", email: "erin@initech.example" });
+    expect(await client.findContactByEmail("nobody@nowhere.example")).toBeNull();
+  });
+});
+
+describe("failures", () => {
+  it("turns a wrong token into an auth error carrying RT's message", async () => {
+    const err = await failure(connect({ kind: "token", token: "wrong", username: "lockstep" }).testConnection());
+    expect([err.kind, err.vendorMessage]).toEqual(["auth", "Unauthorized"]);
+  });
+
+  it("turns a ticket the user may not see into a permission error", async () => {
+    const hidden = sim.store.tickets.find((t) => t.Queue === 5)!;
+    const err = await failure(connect().updateTicket(String(hidden.id), "ticket", { title: "x" }));
+    expect([err.kind, err.vendorMessage]).toEqual(["permission", "Forbidden"]);
+  });
+
+  it("reports a 429 from a proxy as rate limited with its Retry-After", async () => {
+    sim.faults.next({ kind: "status", status: 429, retryAfter: "30" });
+    const err = await failure(connect().getTicket("1", "ticket"));
+    expect([err.kind, err.details.retryAfterSeconds]).toEqual(["rate_limited", 30]);
+  });
+
+  it("reports a 500 as transient", async () => {
+    sim.faults.next({ kind: "status", status: 500 });
+    expect((await failure(connect().getTicket("1", "ticket"))).kind).toBe("transient");
+  });
+
+  it("reports a malformed body as an invalid response", async () => {
+    sim.faults.next({ kind: "malformed" });
+    expect((await failure(connect().getTicket("1", "ticket"))).kind).toBe("invalid_response");
+  });
+
+  it("gives up on a hanging server after the configured timeout", async () => {
+    sim.faults.next({ kind: "hang" });
+    const err = await failure(connect(TOKEN, { timeoutMs: 50 }).getTicket("1", "ticket"));
+    expect(err.kind).toBe("transient");
+    expect(err.vendorMessage).toContain("No answer");
+  });
+
+  it("reports a ticket that does not exist as not found", async () => {
+    expect((await failure(connect().getTicket("9999", "ticket"))).kind).toBe("not_found");
+  });
+});
