@@ -1,0 +1,38 @@
+// ServiceNow as data: what the engine, the account pages and the Durable Object need to know.
+import type { ConnectorFacts } from "../contract";
+
+export const servicenowFacts: ConnectorFacts = {
+  key: "servicenow",
+  label: "ServiceNow",
+  authStyles: ["basic", "oauth_client_credentials"],
+  // Keyset paging on (sys_updated_on, sys_id) over the Table API's sysparm_limit/sysparm_offset.
+  pagination: "offset",
+  // Table API requests above 10,000 rows are capped by default (glide.rest.query.max_rows is not documented per page).
+  maxPageSize: 10_000,
+  rateLimit: {
+    // No platform-wide default: limits are Rate Limit Rules an instance admin defines (per user, role or all, per hour).
+    requests: 1_000,
+    perSeconds: 3_600,
+    concurrency: 4,
+    source:
+      "Assumed; ServiceNow rate limits are per-instance rules (sys_rate_limit_rules) answered with 429 and Retry-After: https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/inbound-REST-API-rate-limiting.html",
+  },
+  // com.glide.attachment.max_size defaults to 1024 MB (per instance property).
+  maxAttachmentBytes: 1024 * 1024 * 1024,
+  supports: {
+    // Needs the Time Worked plugin (task_time_worked); listTimeEntries fails with "Invalid table" without it.
+    timeEntries: true,
+    webhooks: "none",
+    partnerReference: true,
+    originalTimestamps: false,
+  },
+  credentialHelp: {
+    username:
+      "User ID of an integration user: All > User Administration > Users, open the user and copy User ID. Give it the itil role (sn_customerservice_agent for cases) and tick Web service access only.",
+    password: "Set it on the same user record (Set Password). Set the user's Time zone to UTC so dates read the same everywhere.",
+    clientId:
+      "All > System OAuth > Application Registry > New > 'Create an OAuth API endpoint for external clients'; enable the client credentials grant and choose the OAuth Application User. Client ID is on that record.",
+    clientSecret: "On the same Application Registry record: click the lock next to Client Secret to reveal it.",
+  },
+  ticketUrl: (baseUrl, ticket) => `${baseUrl.replace(/\/+$/, "")}/nav_to.do?uri=${encodeURIComponent(`${ticket.ticketType}.do?sys_id=${ticket.id}`)}`,
+};

@@ -1,0 +1,139 @@
+// A small stateful ServiceNow instance for tests and the demo: OAuth token endpoint, Table API
+// and Attachment API as the connector uses them, with ServiceNow's error envelope, Basic and
+// bearer auth, REST ACL denials (403), encoded queries, limit/offset paging with X-Total-Count
+// and Link headers, and the data policy on resolving incidents. Never imported by production code.
+//
+// Defaults: Basic user `lockstep.integration` / `sn-password`; OAuth client `lockstep-client` /
+// `sn-client-secret`, tokens valid 1,800 s and acting as the integration user.
+import { Hono, type Context } from "hono";
+import { FaultPlan, faultMiddleware } from "../faults";
+import { simulatorBase } from "../base";
+import { attachmentRoutes } from "./attachments";
+import { errorBody, fail, paging, pagingHeaders, query, render, type SimEnv } from "./respond";
+import { seedServiceNow, INTEGRATION_USER } from "./seed";
+import { ServiceNowStore, SimError, type Row, type StoreOptions } from "./store";
+
+export type ServiceNowSimulatorOptions = StoreOptions & {
+  basic?: { username: string; password: string };
+  oauth?: { clientId: string; clientSecret: string; tokenTtlSeconds?: number };
+  /** Start empty instead of with the demo data. */
+  empty?: boolean;
+  /** A Rate Limit Rule for the integration user: `requests` per `perSeconds` window. */
+  rateLimit?: { requests: number; perSeconds: number };
+};
+
+export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = {}) {
+  const store = new ServiceNowStore(options);
+  if (!options.empty) seedServiceNow(store);
+  const faults = new FaultPlan();
+  const basic = options.basic ?? { username: INTEGRATION_USER.user_name, password: "sn-password" };
+  const oauth = { tokenTtlSeconds: 1_800, ...(options.oauth ?? { clientId: "lockstep-client", clientSecret: "sn-client-secret" }) };
+  const app = new Hono<SimEnv>();
+  const rateWindow = { used: 0, resetsAt: 0 };
+  const RATE_RULE = store.newSysId();
+
+  app.use("*", faultMiddleware(faults, (_status, message) => errorBody(message)));
+  app.onError((err, c) => (err instanceof SimError ? fail(c, err) : fail(c, new SimError(500, "Internal server error", err.message))));
+
+  // https://www.servicenow.com/docs/r/zurich/platform-security/authentication/client-credentials-grant-workflow.html
+  app.post("/oauth_token.do", async (c) => {
+    // Read as bytes: workerd warns when a form body is read with .text().
+    const form = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
+    const ok = form.get("grant_type") === "client_credentials" && form.get("client_id") === oauth.clientId && form.get("client_secret") === oauth.clientSecret;
+    if (!ok) return c.json({ error_description: "access_denied", error: "server_error" }, 401);
+    const accessToken = store.newSysId() + store.newSysId();
+    const user = store.user({ userName: INTEGRATION_USER.user_name });
+    store.tokens.set(accessToken, { userId: user?.sys_id ?? "", expiresAt: store.now().getTime() + oauth.tokenTtlSeconds * 1000 });
+    return c.json({ access_token: accessToken, scope: "useraccount", token_type: "Bearer", expires_in: oauth.tokenTtlSeconds });
+  });
+
+  app.use("/api/*", async (c, next) => {
+    const header = c.req.header("Authorization") ?? "";
+    let user: Row | undefined;
+    if (header.startsWith("Basic ")) {
+      const decoded = new TextDecoder().decode(Uint8Array.from(atob(header.slice(6)), (ch) => ch.charCodeAt(0)));
+      const [username, ...rest] = decoded.split(":");
+      if (username === basic.username && rest.join(":") === basic.password) user = store.user({ userName: username });
+    } else if (header.startsWith("Bearer ")) {
+      const token = store.tokens.get(header.slice(7));
+      if (token && token.expiresAt > store.now().getTime()) user = store.user({ sysId: token.userId });
+    }
+    if (!user) return fail(c, new SimError(401, "User Not Authenticated", "Required to provide Auth information"));
+    c.set("user", user);
+    if (options.rateLimit) {
+      // Rate Limit Rules count per window; matching responses carry the X-RateLimit-* headers.
+      const { requests, perSeconds } = options.rateLimit;
+      const now = store.now().getTime();
+      if (now >= rateWindow.resetsAt) Object.assign(rateWindow, { used: 0, resetsAt: now + perSeconds * 1000 });
+      rateWindow.used++;
+      const headers = { "X-RateLimit-Limit": String(requests), "X-RateLimit-Reset": String(Math.floor(rateWindow.resetsAt / 1000)), "X-RateLimit-Rule": RATE_RULE };
+      if (rateWindow.used > requests) {
+        const retryAfter = String(Math.ceil((rateWindow.resetsAt - now) / 1000));
+        return c.body(errorBody("Too many requests", `Rate limit of ${requests} requests exceeded`), 429, { ...headers, "Retry-After": retryAfter, "Content-Type": "application/json" });
+      }
+      await next();
+      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+      return;
+    }
+    await next();
+  });
+
+  function tableOf(c: Context): string {
+    const table = c.req.param("table") ?? "";
+    if (!store.hasTable(table)) throw new SimError(400, `Invalid table ${table}`);
+    if (store.deniedTables.has(table)) throw new SimError(403, "User Not Authorized", "Failed API level ACL Validation");
+    return table;
+  }
+
+  async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+    try {
+      const body: unknown = await c.req.json();
+      if (body && typeof body === "object" && !Array.isArray(body)) return body as Record<string, unknown>;
+    } catch {
+      // answered below
+    }
+    throw new SimError(400, "Exception while reading request", "The payload is not valid JSON.");
+  }
+
+  const notFound = () => new SimError(404, "No Record found", "Record doesn't exist or ACL restricts the record retrieval");
+
+  app.get("/api/now/table/:table", (c) => {
+    const table = tableOf(c);
+    const { limit, offset } = paging(c);
+    const rows = query(store, table, c.req.query("sysparm_query") ?? "", c.get("user"));
+    const page = rows.slice(offset, offset + limit).map((row) => render(c, store, table, row));
+    return c.json({ result: page }, 200, pagingHeaders(c, rows.length, limit, offset));
+  });
+
+  app.get("/api/now/table/:table/:sys_id", (c) => {
+    const table = tableOf(c);
+    const row = store.get(table, c.req.param("sys_id"));
+    if (!row) throw notFound();
+    return c.json({ result: render(c, store, table, row) });
+  });
+
+  app.post("/api/now/table/:table", async (c) => {
+    const table = tableOf(c);
+    const body = await jsonBody(c);
+    const row = store.write(table, c.get("user"), body);
+    store.writes.push({ method: "POST", table, sysId: row.sys_id!, body });
+    return c.json({ result: render(c, store, table, row) }, 201, { Location: `${simulatorBase(c)}/api/now/table/${table}/${row.sys_id}` });
+  });
+
+  const update = async (c: Context<SimEnv>) => {
+    const table = tableOf(c);
+    const existing = store.get(table, c.req.param("sys_id") ?? "");
+    if (!existing) throw notFound();
+    const body = await jsonBody(c);
+    store.write(table, c.get("user"), body, existing);
+    store.writes.push({ method: c.req.method, table, sysId: existing.sys_id!, body });
+    return c.json({ result: render(c, store, table, existing) });
+  };
+  app.patch("/api/now/table/:table/:sys_id", update);
+  app.put("/api/now/table/:table/:sys_id", update);
+
+  app.route("/api/now/attachment", attachmentRoutes(store));
+  app.notFound((c) => fail(c, new SimError(400, "Requested URI does not represent any resource", c.req.path)));
+
+  return { app, store, faults };
+}
