@@ -87,7 +87,13 @@ export class HttpClient {
   /** Sends a request and parses the JSON body with `schema`. */
   async json<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions = {}): Promise<{ data: z.output<S>; response: Response }> {
     const response = await this.send(method, path, options);
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      // The connection dropped mid-body: nothing was parsed, so it is safe to try again later.
+      throw new ConnectorError("transient", `The answer to ${method} ${path} was cut off: ${(err as Error).message}`, { status: response.status, method });
+    }
     let parsed: unknown;
     try {
       parsed = text === "" ? null : JSON.parse(text);

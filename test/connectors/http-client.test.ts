@@ -95,3 +95,22 @@ describe("the shared HTTP client", () => {
     expect(parseRetryAfter("soon")).toBeUndefined();
   });
 });
+
+describe("a body cut off mid-way", () => {
+  it("is a transient failure, not a crash", async () => {
+    network.mount(
+      "vendor.sim.test",
+      new Hono().get("/api/cut", () => {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"id": "1'));
+            controller.error(new Error("connection reset"));
+          },
+        });
+        return new Response(body, { headers: { "Content-Type": "application/json" } });
+      }),
+    );
+    const err = await failure(client().json("GET", "/cut", z.object({ id: z.string() })));
+    expect(err.kind).toBe("transient");
+  });
+});
