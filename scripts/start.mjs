@@ -24,24 +24,38 @@ const dev = spawn("npx", ["wrangler", "dev", "--env", "demo", "--port", port, "-
   stdio: ["inherit", "pipe", "inherit"],
   env,
 });
+/** Seeds the demo organisation (once) and prints where to sign in. */
+async function announce() {
+  const base = `http://localhost:${port}`;
+  let login = null;
+  try {
+    const res = await fetch(`${base}/__demo/seed`, { method: "POST" });
+    const body = await res.json();
+    login = body.login;
+    if (body.created) console.log("Seeded the demo: an organisation with a simulated ConnectWise and a simulated ServiceNow account.");
+  } catch (err) {
+    console.error(`Could not seed the demo (${err.message}); create an organisation at ${base}/setup instead.`);
+  }
+  console.log(
+    [
+      "",
+      "──────────────────────────────────────────────────────────────",
+      ` Lockstep is running at ${base}`,
+      login ? ` Sign in at ${base}/login as ${login.email} / ${login.password}` : ` Sign in at ${base}/login`,
+      ` Simulated platforms: ${base}/__sim/connectwise, ${base}/__sim/servicenow, ${base}/__sim/request-tracker`,
+      ` API reference: ${base}/api-docs   (Ctrl+C stops)`,
+      "──────────────────────────────────────────────────────────────",
+      "",
+    ].join("\n"),
+  );
+}
+
 let announced = false;
 dev.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);
   if (!announced && /Ready on/i.test(String(chunk))) {
     announced = true;
-    const base = `http://localhost:${port}`;
-    console.log(
-      [
-        "",
-        "──────────────────────────────────────────────────────────────",
-        ` Lockstep is running at ${base}`,
-        ` First time? Create your organisation at ${base}/setup`,
-        ` Afterwards sign in at ${base}/login`,
-        ` API reference: ${base}/api-docs   (Ctrl+C stops)`,
-        "──────────────────────────────────────────────────────────────",
-        "",
-      ].join("\n"),
-    );
+    void announce();
   }
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));

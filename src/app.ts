@@ -10,10 +10,17 @@ import { authenticate } from "./auth/authenticate";
 import { csrfProtection } from "./auth/csrf";
 import { createDb } from "./db/client";
 import { loadConfig } from "./env";
+import type { FetchLike } from "./connectors/http-client";
 import { api } from "./routes/api/index";
 import { pages } from "./routes/pages/index";
 
-export function createApp() {
+export type AppOptions = {
+  /** Replaces the global fetch for platform calls (the demo routes simulator URLs in-process). */
+  outboundFetch?: FetchLike;
+};
+
+export function createApp(options: AppOptions = {}) {
+  const outboundFetch: FetchLike = options.outboundFetch ?? ((input, init) => fetch(input, init));
   const app = new Hono<AppEnv>();
   app.use(requestId({ generator: () => crypto.randomUUID() }));
   app.use(
@@ -34,6 +41,7 @@ export function createApp() {
   app.use(async (c, next) => {
     c.set("config", loadConfig(c.env));
     c.set("db", createDb(c.env.DB));
+    c.set("outboundFetch", outboundFetch);
     await next();
   });
   app.use(authenticate);

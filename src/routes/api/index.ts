@@ -8,6 +8,7 @@ import { setupApi } from "./setup";
 import { usersApi } from "./users";
 import { apiTokensApi } from "./api-tokens";
 import { auditLogApi } from "./audit-log";
+import { platformAccountsApi } from "./platform-accounts";
 
 export const API_INFO = {
   title: "Lockstep API",
@@ -23,7 +24,8 @@ const routes = new Hono<AppEnv>()
   .route("/", setupApi)
   .route("/", usersApi)
   .route("/", apiTokensApi)
-  .route("/", auditLogApi);
+  .route("/", auditLogApi)
+  .route("/", platformAccountsApi);
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 export function openApiDocument() {

@@ -7,6 +7,7 @@ import { apiTokensPages } from "./api-tokens";
 import { miscPages } from "./misc";
 import { requireSignedIn } from "./render";
 import { usersPages } from "./users";
+import { platformAccountPages } from "./platform-accounts";
 
 const signedInPages = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -17,6 +18,7 @@ const signedInPages = new Hono<AppEnv>()
   .use(requireSignedIn)
   .route("/", miscPages)
   .route("/", usersPages)
-  .route("/", apiTokensPages);
+  .route("/", apiTokensPages)
+  .route("/", platformAccountPages);
 
 export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signedInPages);

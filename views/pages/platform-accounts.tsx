@@ -1,0 +1,221 @@
+import type { Principal } from "../../src/auth/principal";
+import type { Picklists } from "../../src/connectors/canonical";
+import type { PlatformAccountView } from "../../src/services/platform-accounts";
+import { CsrfField, Field, FormError, type FieldErrors } from "../components/form";
+import { SchemaFields, type SchemaField } from "../components/schema-fields";
+
+export type PlatformChoice = { key: string; label: string };
+
+export function PlatformAccountsPage({ principal, accounts, labels }: { principal: Principal; accounts: PlatformAccountView[]; labels: Record<string, string> }) {
+  return (
+    <section>
+      <h1>Platform accounts</h1>
+      <p class="lead">Your organisation's access to each ticketing platform. Credentials are encrypted and never shown again.</p>
+      {accounts.length === 0 ? (
+        <div class="card">
+          <p>No platform account yet. Add the platform your tickets live on first.</p>
+        </div>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr><th scope="col">Name</th><th scope="col">Platform</th><th scope="col">Base URL</th><th scope="col">Last test</th></tr>
+          </thead>
+          <tbody>
+            {accounts.map((a) => (
+              <tr>
+                <td><a href={`/platform-accounts/${a.id}`}>{a.name}</a></td>
+                <td>{labels[a.platform] ?? a.platform}</td>
+                <td><code>{a.baseUrl}</code></td>
+                <td><TestBadge result={a.lastTest} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {principal.role !== "viewer" ? <p><a class="button primary" href="/platform-accounts/new">Add a platform account</a></p> : null}
+    </section>
+  );
+}
+
+export function TestBadge({ result }: { result: PlatformAccountView["lastTest"] }) {
+  if (!result) return <span class="muted">not tested</span>;
+  return <span class={result.ok ? "ok" : "bad"}>{result.ok ? "Connection tested" : "Test failed"}</span>;
+}
+
+export function ChoosePlatformPage({ platforms }: { platforms: PlatformChoice[] }) {
+  return (
+    <section class="card narrow">
+      <h1>Add a platform account</h1>
+      <p>Which platform?</p>
+      <ul class="choices">
+        {platforms.map((p) => (
+          <li><a class="button" href={`/platform-accounts/new?platform=${encodeURIComponent(p.key)}`}>{p.label}</a></li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function AccountFormPage({
+  csrf,
+  platform,
+  credentialFields,
+  settingFields,
+  help,
+  values = {},
+  errors = {},
+  message,
+}: {
+  csrf: string;
+  platform: PlatformChoice;
+  credentialFields: SchemaField[];
+  settingFields: SchemaField[];
+  help: Record<string, string>;
+  values?: Record<string, string | undefined>;
+  errors?: FieldErrors;
+  message?: string;
+}) {
+  const settingValues = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("settings.")).map(([k, v]) => [k.slice(9), v]));
+  return (
+    <section class="card narrow">
+      <h1>Add a {platform.label} account</h1>
+      <FormError message={message} />
+      <form method="post" action="/platform-accounts">
+        <CsrfField token={csrf} />
+        <input type="hidden" name="platform" value={platform.key} />
+        <Field name="name" label="Name" value={values["name"]} errors={errors} required help="How you will recognise it, e.g. “Acme ServiceNow”." />
+        <Field name="baseUrl" label="Base URL" type="url" value={values["baseUrl"]} errors={errors} required help={help["baseUrl"]} />
+        <fieldset>
+          <legend>Credentials</legend>
+          <SchemaFields prefix="credentials" fields={credentialFields} errors={errors} help={help} />
+        </fieldset>
+        {settingFields.length ? (
+          <fieldset>
+            <legend>Settings</legend>
+            <SchemaFields prefix="settings" fields={settingFields} values={settingValues} errors={errors} help={help} />
+          </fieldset>
+        ) : null}
+        <button type="submit" class="primary">Save account</button>
+      </form>
+    </section>
+  );
+}
+
+export function TestResultFragment({ result }: { result: { ok: boolean; message: string } }) {
+  return (
+    <div id="test-result" class={`flash ${result.ok ? "flash-success" : "flash-error"}`} role="status">
+      {result.message}
+    </div>
+  );
+}
+
+export function PicklistsFragment({ picklists, fetchedAt }: { picklists: Picklists; fetchedAt: string }) {
+  const groups: [string, { id: string; name: string }[]][] = [
+    ["Boards, queues or groups", picklists.queues],
+    ["Statuses", picklists.statuses],
+    ["Priorities", picklists.priorities],
+    ["Ticket types", picklists.ticketTypes],
+    ["Companies", picklists.companies],
+    ["Note types", picklists.noteTypes],
+    ["Custom fields", picklists.customFields],
+    ["Members", picklists.members],
+    ["Work roles", picklists.workRoles],
+  ];
+  return (
+    <div id="picklists">
+      <p class="muted">Read from the platform at <time datetime={fetchedAt}>{fetchedAt.slice(0, 16).replace("T", " ")} UTC</time>.</p>
+      <div class="picklists">
+        {groups.map(([label, values]) => (
+          <div>
+            <h3>{label} <span class="muted">({values.length})</span></h3>
+            <ul>
+              {values.slice(0, 50).map((v) => (
+                <li>{v.name} <code class="muted">{v.id}</code>{"closed" in v && v.closed ? " (closes)" : ""}</li>
+              ))}
+              {values.length > 50 ? <li class="muted">and {values.length - 50} more</li> : null}
+            </ul>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export function AccountPage({
+  principal,
+  account,
+  label,
+  csrf,
+  credentialFields,
+  settingFields,
+  help,
+  errors = {},
+  message,
+}: {
+  principal: Principal;
+  account: PlatformAccountView;
+  label: string;
+  csrf: string;
+  credentialFields: SchemaField[];
+  settingFields: SchemaField[];
+  help: Record<string, string>;
+  errors?: FieldErrors;
+  message?: string;
+}) {
+  const canAdmin = principal.role !== "viewer";
+  return (
+    <section>
+      <h1>{account.name}</h1>
+      <p class="lead">{label} · <code>{account.baseUrl}</code></p>
+      <div class="card">
+        <h2>Connection</h2>
+        {account.lastTest ? <TestResultFragment result={account.lastTest} /> : <div id="test-result" class="muted">Not tested yet.</div>}
+        {canAdmin ? (
+          <form method="post" action={`/platform-accounts/${account.id}/test`} hx-post={`/platform-accounts/${account.id}/test`} hx-target="#test-result" hx-swap="outerHTML">
+            <CsrfField token={csrf} />
+            <button type="submit">Test connection</button>
+          </form>
+        ) : null}
+      </div>
+      <div class="card">
+        <h2>Platform data</h2>
+        <div id="picklists" hx-get={`/platform-accounts/${account.id}/picklists`} hx-trigger="load" hx-swap="outerHTML">
+          <p class="muted">Loading the platform's picklists…</p>
+        </div>
+        {canAdmin ? (
+          <form method="post" action={`/platform-accounts/${account.id}/picklists/refresh`} hx-post={`/platform-accounts/${account.id}/picklists/refresh`} hx-target="#picklists" hx-swap="outerHTML">
+            <CsrfField token={csrf} />
+            <button type="submit">Refresh platform data</button>
+          </form>
+        ) : null}
+      </div>
+      {canAdmin ? (
+        <div class="card">
+          <h2>Edit</h2>
+          <FormError message={message} />
+          <form method="post" action={`/platform-accounts/${account.id}`}>
+            <CsrfField token={csrf} />
+            <Field name="name" label="Name" value={account.name} errors={errors} required />
+            <Field name="baseUrl" label="Base URL" type="url" value={account.baseUrl} errors={errors} required help={help["baseUrl"]} />
+            <fieldset>
+              <legend>Credentials</legend>
+              <p class="help">Stored values are never shown. Fill in only what you want to replace.</p>
+              <SchemaFields prefix="credentials" fields={credentialFields} errors={errors} help={help} keepSecrets />
+            </fieldset>
+            {settingFields.length ? (
+              <fieldset>
+                <legend>Settings</legend>
+                <SchemaFields prefix="settings" fields={settingFields} values={account.settings} errors={errors} help={help} />
+              </fieldset>
+            ) : null}
+            <button type="submit" class="primary">Save changes</button>
+          </form>
+          <form method="post" action={`/platform-accounts/${account.id}/delete`} data-confirm={`Delete “${account.name}”? Its stored credentials are erased.`}>
+            <CsrfField token={csrf} />
+            <button type="submit" class="danger">Delete account</button>
+          </form>
+        </div>
+      ) : null}
+    </section>
+  );
+}
