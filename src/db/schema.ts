@@ -116,6 +116,8 @@ export const connections = sqliteTable(
     /** The organisation that switched automatic sync on, and so pays for it. */
     billingOrgId: text("billing_org_id").references(() => organisations.id, { onDelete: "set null" }),
     initialSyncCompletedAt: text("initial_sync_completed_at"),
+    /** Connection-wide settings both sides agreed (JSON, parsed by connectionSettingsSchema). */
+    settings: text("settings").notNull().default("{}"),
     /** Seconds between two manual runs. */
     manualCooldownSeconds: integer("manual_cooldown_seconds").notNull().default(60),
     lastManualRunAt: text("last_manual_run_at"),
