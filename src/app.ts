@@ -10,17 +10,11 @@ import { authenticate } from "./auth/authenticate";
 import { csrfProtection } from "./auth/csrf";
 import { createDb } from "./db/client";
 import { loadConfig } from "./env";
-import type { FetchLike } from "./connectors/http-client";
+import { outboundFetch } from "./connectors/outbound-fetch";
 import { api } from "./routes/api/index";
 import { pages } from "./routes/pages/index";
 
-export type AppOptions = {
-  /** Replaces the global fetch for platform calls (the demo routes simulator URLs in-process). */
-  outboundFetch?: FetchLike;
-};
-
-export function createApp(options: AppOptions = {}) {
-  const outboundFetch: FetchLike = options.outboundFetch ?? ((input, init) => fetch(input, init));
+export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId({ generator: () => crypto.randomUUID() }));
   app.use(
@@ -41,7 +35,7 @@ export function createApp(options: AppOptions = {}) {
   app.use(async (c, next) => {
     c.set("config", loadConfig(c.env));
     c.set("db", createDb(c.env.DB));
-    c.set("outboundFetch", outboundFetch);
+    c.set("outboundFetch", outboundFetch());
     await next();
   });
   app.use(authenticate);

@@ -5,11 +5,15 @@ import { Hono } from "hono";
 import { createApp } from "./app";
 import { createDb } from "./db/client";
 import { loadConfig } from "./env";
+import { useOutboundFetch } from "./connectors/outbound-fetch";
 import { runScheduled } from "./sync/scheduled";
 import { demoFetch, mountSimulators } from "./simulators/mount";
 import { DEMO_LOGIN, seedDemo } from "./demo-seed";
 
 export { ConnectionSync } from "./sync/connection-sync";
+
+// Platform calls to /__sim URLs, from the app and from the Durable Objects, stay in process.
+useOutboundFetch(demoFetch);
 
 const app = new Hono<{ Bindings: Env }>();
 mountSimulators(app);
@@ -23,7 +27,7 @@ app.post("/__demo/seed", async (c) => {
   );
   return c.json({ ...result, login: DEMO_LOGIN });
 });
-app.route("/", createApp({ outboundFetch: demoFetch }));
+app.route("/", createApp());
 
 export default {
   fetch: app.fetch,

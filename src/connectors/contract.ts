@@ -79,6 +79,8 @@ export interface ConnectorClient {
   /** Proves the credentials work and the account can read tickets; returns who we are there. */
   testConnection(): Promise<{ identity: string }>;
   discover(): Promise<Picklists>;
+  /** The ticket types a sync lists changes for on this account (its settings decide). */
+  syncedTicketTypes(): string[];
   listChanged(args: ListChangedArgs): Promise<ChangedPage>;
   getTicket(id: string, ticketType: string): Promise<Ticket>;
   createTicket(ticketType: string, fields: TicketWrite): Promise<Ticket>;

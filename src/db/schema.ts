@@ -331,6 +331,8 @@ export const changeCursors = sqliteTable(
     side: text("side", { enum: ["source", "target"] }).notNull(),
     watermark: text("watermark"),
     seenIds: text("seen_ids").notNull().default("[]"),
+    /** Tickets whose last sync failed (JSON ids): re-read by id on the next run until they pass. */
+    retryIds: text("retry_ids").notNull().default("[]"),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.connectionId, t.side] })],

@@ -7,7 +7,10 @@ export type Fault =
   | { kind: "status"; status: number; body?: string; retryAfter?: string }
   | { kind: "hang" }
   | { kind: "malformed" }
-  | { kind: "cut" };
+  | { kind: "cut" }
+  /** The call takes effect, but the answer never arrives (the caller times out): the case that
+   * makes creates ambiguous and idempotency necessary. */
+  | { kind: "lose_response" };
 
 export type FaultMatcher = { method?: string; path?: RegExp };
 
@@ -61,6 +64,11 @@ export function faultMiddleware(plan: FaultPlan, errorBody: (status: number, mes
     if (plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
     const fault = plan.take(c.req.method, path);
     if (!fault) return next();
+    if (fault.kind === "lose_response") {
+      await next();
+      await new Promise<never>((_resolve, reject) => c.req.raw.signal.addEventListener("abort", () => reject(new Error("aborted"))));
+      return;
+    }
     switch (fault.kind) {
       case "status": {
         const headers: Record<string, string> = { "Content-Type": "application/json" };

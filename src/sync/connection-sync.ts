@@ -1,24 +1,93 @@
 // One Durable Object per connection, named `${orgId}:${connectionId}`: the only caller of the
-// sync engine, so runs of one connection never overlap. The orchestration issue fills in runs,
-// chunking through alarms, cooldowns and backoff; this is its frame.
+// sync engine, so runs of one connection never overlap. A run asked for is recorded as `queued`
+// and started by the object's alarm; a request arriving while one waits joins it (coalesced).
+// Manual runs are rate-limited here, where the check and the record cannot race.
+// The orchestration issue adds chunking across alarms, backoff and the cron's schedule.
 import { DurableObject } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { createDb } from "../db/client";
+import { connections, syncRuns } from "../db/schema";
+import { loadConfig } from "../env";
+import { newId } from "../lib/ids";
+import { nowIso } from "../lib/time";
+import { outboundFetch } from "../connectors/outbound-fetch";
+import type { AccountDeps } from "../services/platform-accounts";
+import { runSync, type PlanSummary, type RunRequest } from "./engine/run-sync";
 
-export type ConnectionSyncState = { connectionId: string | null; running: boolean };
+export type RunAsk = Omit<RunRequest, "runId"> & { connectionId: string };
+export type RunAnswer =
+  | { kind: "queued"; runId: string }
+  | { kind: "planned"; runId: string; status: string; plan: PlanSummary[] }
+  | { kind: "cooldown"; retryAfterSeconds: number; nextAllowedAt: string };
+
+const PENDING_KEY = "pending";
 
 export class ConnectionSync extends DurableObject<Env> {
-  /** The connection this object serves; remembered so alarms know who they are for. */
-  async describe(): Promise<ConnectionSyncState> {
-    const connectionId = (await this.ctx.storage.get<string>("connectionId")) ?? null;
-    return { connectionId, running: false };
+  /** The run this instance is carrying out, if any. */
+  private current: Promise<unknown> | null = null;
+  private deps(): AccountDeps {
+    const config = loadConfig(this.env);
+    return { db: createDb(this.env.DB), encryptionKey: config.encryptionKey, allowLoopbackHttp: config.appEnv === "development", fetch: outboundFetch() };
   }
 
-  async bind(connectionId: string): Promise<void> {
-    const current = await this.ctx.storage.get<string>("connectionId");
-    if (current && current !== connectionId) throw new Error(`This object already serves connection ${current}`);
-    await this.ctx.storage.put("connectionId", connectionId);
+  async requestRun(ask: RunAsk): Promise<RunAnswer> {
+    const db = createDb(this.env.DB);
+    if (ask.trigger === "manual" && !ask.dryRun) {
+      const [row] = await db
+        .select({ cooldown: connections.manualCooldownSeconds, last: connections.lastManualRunAt })
+        .from(connections)
+        .where(eq(connections.id, ask.connectionId));
+      if (row?.last) {
+        const nextAllowed = Date.parse(row.last) + row.cooldown * 1000;
+        if (nextAllowed > Date.now()) {
+          return { kind: "cooldown", retryAfterSeconds: Math.ceil((nextAllowed - Date.now()) / 1000), nextAllowedAt: new Date(nextAllowed).toISOString() };
+        }
+      }
+      await db.update(connections).set({ lastManualRunAt: nowIso() }).where(eq(connections.id, ask.connectionId));
+    }
+    if (ask.dryRun) {
+      // A dry run writes nothing to either platform, so it runs at once and answers with its plan.
+      const result = await runSync(this.deps(), ask);
+      return { kind: "planned", runId: result.runId, status: result.status, plan: result.plan ?? [] };
+    }
+    const pending = await this.ctx.storage.get<RunRequest>(PENDING_KEY);
+    if (pending?.runId) return { kind: "queued", runId: pending.runId };
+    const runId = newId("run");
+    await db.insert(syncRuns).values({
+      id: runId,
+      connectionId: ask.connectionId,
+      mode: ask.mode,
+      trigger: ask.trigger,
+      status: "queued",
+      since: ask.since ?? null,
+      requestedBy: ask.requestedBy ?? null,
+      startedAt: nowIso(),
+    });
+    await this.ctx.storage.put(PENDING_KEY, { ...ask, runId } satisfies RunRequest);
+    await this.ctx.storage.setAlarm(Date.now());
+    return { kind: "queued", runId };
+  }
+
+  override async alarm(): Promise<void> {
+    const pending = await this.ctx.storage.get<RunRequest>(PENDING_KEY);
+    if (!pending) return;
+    // Cleared first: a request arriving during this run queues the next one instead of joining it.
+    await this.ctx.storage.delete(PENDING_KEY);
+    this.current = runSync(this.deps(), pending);
+    try {
+      await this.current;
+    } finally {
+      this.current = null;
+    }
+  }
+
+  /** Resolves once the run under way (if any) has finished: for tests and graceful waits. */
+  async drain(): Promise<void> {
+    await this.current;
   }
 }
 
-export function connectionSyncStub(env: Env, orgId: string, connectionId: string) {
-  return env.CONNECTION_SYNC.get(env.CONNECTION_SYNC.idFromName(`${orgId}:${connectionId}`));
+/** Named by the creating organisation and the connection, so both partners reach the same object. */
+export function connectionSyncStub(env: Env, createdByOrgId: string, connectionId: string) {
+  return env.CONNECTION_SYNC.get(env.CONNECTION_SYNC.idFromName(`${createdByOrgId}:${connectionId}`));
 }

@@ -40,6 +40,7 @@ export function createConnectWiseClient(api: ConnectWiseApi, credentials: Connec
       return { identity: `${credentials.companyId} (API key ${credentials.publicKey}) on ConnectWise PSA ${info.version}` };
     },
 
+    syncedTicketTypes: () => [TICKET_TYPE],
     async discover() {
       const boards = (await api.listAll("/service/boards", cwBoardSchema)).filter((b) => !b.inactiveFlag);
       const perBoard = await Promise.all(boards.map(async (b) => ({

@@ -53,6 +53,8 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
       return { identity: user.RealName ? `${user.RealName} (${user.Name})` : user.Name };
     },
 
+    // RT has one kind of ticket; queues, not types, divide them.
+    syncedTicketTypes: () => ["ticket"],
     async discover() {
       const [queues, cfs, users] = await Promise.all([api.queues(), api.ticketCustomFields(), api.searchUsers([{ field: "id", operator: ">", value: 0 }])]);
       const customFields = await Promise.all(cfs.filter((cf) => cf.Name !== settings.partnerReferenceField).map(async (cf) => {

@@ -71,6 +71,7 @@ function create(context: ConnectorContext<ServiceNowCredentials, ServiceNowSetti
       return { identity: user.name ? `${user.name} (${user.user_name})` : (user.user_name ?? user.sys_id ?? "") };
     },
 
+    syncedTicketTypes: () => [...settings.ticketTypes],
     discover(): Promise<Picklists> {
       return discoverPicklists(api, settings);
     },

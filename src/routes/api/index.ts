@@ -9,6 +9,7 @@ import { usersApi } from "./users";
 import { apiTokensApi } from "./api-tokens";
 import { auditLogApi } from "./audit-log";
 import { platformAccountsApi } from "./platform-accounts";
+import { runsApi } from "./runs";
 
 export const API_INFO = {
   title: "Lockstep API",
@@ -25,7 +26,8 @@ const routes = new Hono<AppEnv>()
   .route("/", usersApi)
   .route("/", apiTokensApi)
   .route("/", auditLogApi)
-  .route("/", platformAccountsApi);
+  .route("/", platformAccountsApi)
+  .route("/", runsApi);
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 export function openApiDocument() {

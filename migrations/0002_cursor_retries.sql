@@ -1,0 +1,1 @@
+ALTER TABLE `change_cursors` ADD `retry_ids` text DEFAULT '[]' NOT NULL;

@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+export const startRunSchema = z.object({
+  mode: z.enum(["quick", "full"]).default("quick").describe("quick: changes since the last run; full: re-read every eligible ticket and repair."),
+  since: z.iso.datetime().optional().describe("Where a first run starts (UTC ISO-8601). Later runs start where the last one stopped."),
+  dryRun: z.boolean().default(false).describe("Plan only: show what would be created, updated and closed, writing nothing."),
+});
+
+export const runQuerySchema = z.object({
+  status: z.enum(["queued", "running", "success", "partial", "failed", "no_tickets"]).optional(),
+  from: z.iso.datetime().optional().describe("Runs started at or after (UTC)."),
+  to: z.iso.datetime().optional().describe("Runs started before (UTC)."),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(64).optional(),
+});
+
+const counts = { created: z.number(), updated: z.number(), closed: z.number(), skipped: z.number(), failed: z.number() };
+
+export const runSchema = z
+  .object({
+    id: z.string(),
+    connectionId: z.string(),
+    mode: z.enum(["quick", "full"]),
+    trigger: z.string(),
+    dryRun: z.boolean(),
+    status: z.string(),
+    phase: z.string().nullable(),
+    ticketsDone: z.number(),
+    ticketsTotal: z.number().nullable(),
+    ...counts,
+    errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable(),
+    advice: z.string().nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: "SyncRun" });
+
+export const runItemSchema = z
+  .object({
+    id: z.string(),
+    outcome: z.enum(["created", "updated", "closed", "skipped", "failed"]),
+    sourceTicketId: z.string().nullable(),
+    targetTicketId: z.string().nullable(),
+    sourceNumber: z.string().nullable(),
+    targetNumber: z.string().nullable(),
+    reason: z.string().nullable(),
+    errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable(),
+    vendorMessage: z.string().nullable(),
+    advice: z.string().nullable().describe("What to do about the error code."),
+    conflicts: z.array(z.object({ field: z.string(), sourceValue: z.string().nullable(), targetValue: z.string().nullable(), winner: z.string(), policy: z.string() })),
+  })
+  .meta({ id: "RunItem" });
+
+export const planEntrySchema = z.object({ action: z.string(), side: z.enum(["source", "target"]), ticket: z.string(), detail: z.string() });

@@ -1,0 +1,104 @@
+// Sync runs as the API and pages show them, and asking a connection's Durable Object for one.
+import { and, desc, eq, gte, lt, or } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { connections, connectionSides, runItems, syncRuns } from "../db/schema";
+import { ApiError, notFound } from "../api/error-codes";
+import type { OrgScope, Principal } from "../auth/principal";
+import { pageOf } from "../lib/pagination";
+import { SYNC_ERRORS, type SyncErrorCode } from "../sync/engine/sync-errors";
+import { connectionSyncStub, type RunAnswer } from "../sync/connection-sync";
+import { auditEntry } from "./audit";
+
+const adviceFor = (code: string | null) => (code && code in SYNC_ERRORS ? SYNC_ERRORS[code as SyncErrorCode].advice : null);
+
+/** The connection if the caller's organisation is one of its sides (or created it), else 404. */
+export async function visibleConnection(db: Db, scope: OrgScope, connectionId: string) {
+  const [row] = await db
+    .selectDistinct({ id: connections.id, createdByOrgId: connections.createdByOrgId, status: connections.status })
+    .from(connections)
+    .leftJoin(connectionSides, eq(connectionSides.connectionId, connections.id))
+    .where(and(eq(connections.id, connectionId), or(eq(connections.createdByOrgId, scope.orgId), eq(connectionSides.orgId, scope.orgId))))
+    .limit(1);
+  if (!row) throw notFound("Connection");
+  return row;
+}
+
+function runView(row: typeof syncRuns.$inferSelect) {
+  const { since: _since, requestedBy: _by, ...rest } = row;
+  return { ...rest, advice: adviceFor(row.errorCode) };
+}
+
+export async function startRun(
+  env: Env,
+  db: Db,
+  actor: Principal,
+  connectionId: string,
+  input: { mode: "quick" | "full"; since?: string | undefined; dryRun: boolean },
+  ip?: string | null,
+): Promise<RunAnswer> {
+  const connection = await visibleConnection(db, { orgId: actor.orgId } as OrgScope, connectionId);
+  if (connection.status === "pending") throw new ApiError("conflict", "The partner has not accepted this connection yet.");
+  const answer = await connectionSyncStub(env, connection.createdByOrgId, connectionId).requestRun({
+    connectionId,
+    mode: input.mode,
+    trigger: "manual",
+    since: input.since,
+    dryRun: input.dryRun,
+    requestedBy: actor.userEmail,
+  });
+  if (answer.kind === "cooldown") {
+    throw new ApiError("rate_limited", `A manual sync ran moments ago; the next is allowed at ${answer.nextAllowedAt}.`, { nextAllowedAt: answer.nextAllowedAt }, { "Retry-After": String(answer.retryAfterSeconds) });
+  }
+  await auditEntry(db, actor, { action: input.dryRun ? "run.dry_run" : "run.requested", targetType: "connection", targetId: connectionId, details: { mode: input.mode, since: input.since, runId: answer.runId } }, ip).run();
+  return answer;
+}
+
+export async function listRuns(
+  db: Db,
+  scope: OrgScope,
+  connectionId: string,
+  query: { status?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
+) {
+  await visibleConnection(db, scope, connectionId);
+  const rows = await db
+    .select()
+    .from(syncRuns)
+    .where(
+      and(
+        eq(syncRuns.connectionId, connectionId),
+        query.status ? eq(syncRuns.status, query.status as "success") : undefined,
+        query.from ? gte(syncRuns.startedAt, query.from) : undefined,
+        query.to ? lt(syncRuns.startedAt, query.to) : undefined,
+        query.cursor ? lt(syncRuns.id, query.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(syncRuns.id))
+    .limit(query.limit + 1);
+  return pageOf(rows, query.limit, runView);
+}
+
+export async function getRun(db: Db, scope: OrgScope, runId: string) {
+  const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1);
+  if (!run) throw notFound("Run");
+  await visibleConnection(db, scope, run.connectionId).catch(() => {
+    throw notFound("Run");
+  });
+  const items = await db.select().from(runItems).where(eq(runItems.runId, runId)).orderBy(runItems.id);
+  return {
+    ...runView(run),
+    items: items.map((item) => ({
+      id: item.id,
+      outcome: item.outcome,
+      sourceTicketId: item.sourceTicketId,
+      targetTicketId: item.targetTicketId,
+      sourceNumber: item.sourceNumber,
+      targetNumber: item.targetNumber,
+      reason: item.reason,
+      errorCode: item.errorCode,
+      errorMessage: item.errorMessage,
+      vendorMessage: item.vendorMessage,
+      advice: adviceFor(item.errorCode),
+      conflicts: JSON.parse(item.conflicts) as { field: string; sourceValue: string | null; targetValue: string | null; winner: string; policy: string }[],
+    })),
+  };
+}

@@ -1,0 +1,167 @@
+// Executes a plan through the connectors, one operation at a time, and records what happened.
+// Creates are idempotent: the link is written in state `creating` before the vendor call, and a
+// run that finds such a link looks for the ticket by its partner reference before creating it
+// again, so a crash or timeout between "created" and "link saved" never makes a second ticket.
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { ticketLinks } from "../../db/schema";
+import type { Ticket, TicketWrite } from "../../connectors/canonical";
+import { ConnectorError } from "../../connectors/errors";
+import { newId } from "../../lib/ids";
+import { nowIso } from "../../lib/time";
+import { readField } from "./field-access";
+import type { ConnectionContext } from "./load-connection";
+import type { MappingRule } from "./mapping-rules";
+import { TYPES_KEY } from "./plan-changes";
+import { syncCodeForKind, SyncItemError, type SyncErrorCode } from "./sync-errors";
+import { otherSide, type Conflict, type PlannedOperation, type Side, type SyncedValues } from "./types";
+
+export type ItemRecord = {
+  outcome: "created" | "updated" | "closed" | "skipped" | "failed";
+  linkId: string | null;
+  sourceTicketId: string | null;
+  targetTicketId: string | null;
+  sourceNumber: string | null;
+  targetNumber: string | null;
+  reason: string | null;
+  errorCode: SyncErrorCode | null;
+  errorMessage: string | null;
+  vendorMessage: string | null;
+  conflicts: Conflict[];
+  /** The side whose ticket the item is about, for issues. */
+  side: Side;
+  ticketId: string;
+};
+
+const ids = (side: Side, ticket: Ticket) =>
+  side === "source"
+    ? { sourceTicketId: ticket.id, sourceNumber: ticket.number, targetTicketId: null, targetNumber: null }
+    : { targetTicketId: ticket.id, targetNumber: ticket.number, sourceTicketId: null, sourceNumber: null };
+
+function failure(err: unknown): { code: SyncErrorCode; message: string; vendor: string | null } {
+  if (err instanceof ConnectorError) return { code: syncCodeForKind(err.kind), message: err.message, vendor: err.vendorMessage };
+  if (err instanceof SyncItemError) return { code: err.code, message: err.message, vendor: err.vendorMessage };
+  console.error("sync item failed", err);
+  return { code: "internal_error", message: err instanceof Error ? err.message : String(err), vendor: null };
+}
+
+/** Per-rule values on `side` as the platform now holds them (it may normalise what we wrote). */
+function syncedFrom(rules: MappingRule[], synced: SyncedValues, side: Side, ticket: Ticket): SyncedValues {
+  const out: SyncedValues = { ...synced };
+  for (const rule of rules) {
+    const entry = out[rule.id];
+    if (!entry) continue;
+    out[rule.id] = { ...entry, [side]: readField(ticket, side === "source" ? rule.sourceField : rule.targetField) };
+  }
+  const types = out[TYPES_KEY] ?? { source: null, target: null };
+  out[TYPES_KEY] = { ...types, [side]: ticket.ticketType };
+  return out;
+}
+
+export async function applyOperation(db: Db, context: ConnectionContext, op: PlannedOperation): Promise<ItemRecord | null> {
+  switch (op.kind) {
+    case "in_sync":
+      return null;
+    case "skip":
+      return { outcome: "skipped", linkId: op.link?.id ?? null, ...ids(op.side, op.ticket), reason: op.reason, errorCode: null, errorMessage: null, vendorMessage: null, conflicts: [], side: op.side, ticketId: op.ticket.id };
+    case "fail":
+      return { outcome: "failed", linkId: op.link?.id ?? null, ...ids(op.side, op.ticket), reason: null, errorCode: op.code, errorMessage: op.message, vendorMessage: null, conflicts: [], side: op.side, ticketId: op.ticket.id };
+    case "create":
+      return applyCreate(db, context, op);
+    case "update":
+      return applyUpdate(db, context, op);
+  }
+}
+
+async function applyCreate(db: Db, context: ConnectionContext, op: Extract<PlannedOperation, { kind: "create" }>): Promise<ItemRecord> {
+  const from = otherSide(op.on);
+  const base = { ...ids(from, op.from), side: from, ticketId: op.from.id, reason: null, conflicts: [] as Conflict[] };
+  const target = context.sides[op.on];
+  const linkId = op.resumeLinkId ?? newId("lnk");
+  try {
+    const ticketType = target.settings.defaults.ticketType ?? target.client.syncedTicketTypes()[0]!;
+    let created: Ticket | null = null;
+    if (op.resumeLinkId) {
+      // An earlier attempt may have created it before its answer was lost.
+      created = await target.client.findByPartnerReference(ticketType, op.from.number);
+    } else {
+      const now = nowIso();
+      await db.insert(ticketLinks).values({
+        id: linkId,
+        connectionId: context.id,
+        sourceTicketId: from === "source" ? op.from.id : null,
+        targetTicketId: from === "target" ? op.from.id : null,
+        sourceNumber: from === "source" ? op.from.number : null,
+        targetNumber: from === "target" ? op.from.number : null,
+        originSide: from,
+        state: "creating",
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    if (!created) {
+      const fields: TicketWrite = { ...op.fields };
+      if (op.requesterEmail) {
+        const contact = await target.client.findContactByEmail(op.requesterEmail);
+        const fallback = target.settings.defaults.fallbackContactId;
+        // Never create a contact: a match, else the fallback contact, else name and email as text.
+        fields.requester = contact ?? (fallback ? { id: fallback, name: null, email: null } : { id: null, name: op.requesterName, email: op.requesterEmail });
+      }
+      created = await target.client.createTicket(ticketType, fields);
+    }
+    const synced = syncedFrom(context.rules, op.synced, op.on, created);
+    const now = nowIso();
+    await db
+      .update(ticketLinks)
+      .set({
+        state: "linked",
+        ...(op.on === "target" ? { targetTicketId: created.id, targetNumber: created.number } : { sourceTicketId: created.id, sourceNumber: created.number }),
+        syncedValues: JSON.stringify(synced),
+        lastSyncedAt: now,
+        updatedAt: now,
+      })
+      .where(eq(ticketLinks.id, linkId));
+    // Show the partner's number on the original too, where the platform has a field for it.
+    let vendorMessage: string | null = null;
+    try {
+      await context.sides[from].client.updateTicket(op.from.id, op.from.ticketType, { partnerReference: created.number });
+    } catch (err) {
+      vendorMessage = `Created, but writing the partner reference back failed: ${err instanceof ConnectorError ? err.vendorMessage : String(err)}`;
+    }
+    const createdIds = op.on === "target" ? { targetTicketId: created.id, targetNumber: created.number } : { sourceTicketId: created.id, sourceNumber: created.number };
+    return { ...base, ...createdIds, outcome: "created", linkId, errorCode: null, errorMessage: null, vendorMessage };
+  } catch (err) {
+    const f = failure(err);
+    return { ...base, outcome: "failed", linkId: op.resumeLinkId ? linkId : null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor };
+  }
+}
+
+async function applyUpdate(db: Db, context: ConnectionContext, op: Extract<PlannedOperation, { kind: "update" }>): Promise<ItemRecord> {
+  const link = op.link;
+  const base = {
+    linkId: link.id,
+    sourceTicketId: link.sourceTicketId,
+    targetTicketId: link.targetTicketId,
+    sourceNumber: link.sourceNumber,
+    targetNumber: link.targetNumber,
+    side: op.side,
+    ticketId: op.ticket.id,
+    conflicts: op.conflicts,
+  };
+  try {
+    let synced = op.synced;
+    for (const side of ["target", "source"] as const) {
+      const changes = op.writes[side];
+      if (!changes) continue;
+      const ticketType = link.synced[TYPES_KEY]?.[side] ?? context.sides[side].client.syncedTicketTypes()[0]!;
+      const updated = await context.sides[side].client.updateTicket(side === "source" ? link.sourceTicketId! : link.targetTicketId!, ticketType, changes);
+      synced = syncedFrom(context.rules.filter((r) => synced[r.id]), synced, side, updated);
+    }
+    const now = nowIso();
+    await db.update(ticketLinks).set({ syncedValues: JSON.stringify(synced), lastSyncedAt: now, updatedAt: now }).where(eq(ticketLinks.id, link.id));
+    return { ...base, outcome: op.closes ? "closed" : "updated", reason: null, errorCode: null, errorMessage: null, vendorMessage: null };
+  } catch (err) {
+    const f = failure(err);
+    return { ...base, outcome: "failed", reason: null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor };
+  }
+}

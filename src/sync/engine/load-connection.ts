@@ -1,0 +1,62 @@
+// Everything a run needs about one connection, read once: both sides' clients and settings,
+// the connection's settings and its mapping rules.
+import { asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { connections, connectionSides, fieldMappings, valuePairs } from "../../db/schema";
+import type { ConnectorClient } from "../../connectors/contract";
+import { connectionSettingsSchema, sideSettingsSchema, type ConnectionSettings, type SideSettings } from "../../schemas/connections";
+import { clientForAccount, type AccountDeps } from "../../services/platform-accounts";
+import { scopeOf } from "../../auth/principal";
+import type { MappingRule } from "./mapping-rules";
+import type { Side } from "./types";
+
+export type SideContext = { orgId: string; accountId: string; client: ConnectorClient; settings: SideSettings; ticketUrl: (t: { id: string; ticketType: string; number: string }) => string };
+
+export type ConnectionContext = {
+  id: string;
+  status: "pending" | "active" | "paused";
+  settings: ConnectionSettings;
+  sides: Record<Side, SideContext>;
+  rules: MappingRule[];
+};
+
+export class ConnectionNotReady extends Error {
+  override name = "ConnectionNotReady";
+}
+
+export async function loadConnection(deps: AccountDeps, connectionId: string): Promise<ConnectionContext> {
+  const db: Db = deps.db;
+  const [connection] = await db.select().from(connections).where(eq(connections.id, connectionId)).limit(1);
+  if (!connection) throw new ConnectionNotReady("The connection no longer exists.");
+  const sideRows = await db.select().from(connectionSides).where(eq(connectionSides.connectionId, connectionId));
+  const sides = {} as Record<Side, SideContext>;
+  for (const row of sideRows) {
+    if (!row.orgId || !row.platformAccountId) throw new ConnectionNotReady("The partner has not accepted the connection yet.");
+    const { client, connector, row: account } = await clientForAccount(deps, scopeOf({ orgId: row.orgId }), row.platformAccountId);
+    sides[row.side] = {
+      orgId: row.orgId,
+      accountId: row.platformAccountId,
+      client,
+      settings: sideSettingsSchema.parse(JSON.parse(row.settings)),
+      ticketUrl: (t) => connector.facts.ticketUrl(account.baseUrl, t),
+    };
+  }
+  if (!sides.source || !sides.target) throw new ConnectionNotReady("The connection is missing a side.");
+  const mappingRows = await db.select().from(fieldMappings).where(eq(fieldMappings.connectionId, connectionId)).orderBy(asc(fieldMappings.position));
+  const pairs: (typeof valuePairs.$inferSelect)[] = [];
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < mappingRows.length; i += 80) {
+    pairs.push(...(await db.select().from(valuePairs).where(inArray(valuePairs.mappingId, mappingRows.slice(i, i + 80).map((m) => m.id)))));
+  }
+  const rules: MappingRule[] = mappingRows.map((m) => ({
+    id: m.id,
+    ticketType: m.ticketType,
+    sourceField: m.sourceField,
+    targetField: m.targetField,
+    direction: m.direction,
+    kind: m.kind,
+    conflictPolicy: m.conflictPolicy,
+    pairs: pairs.filter((p) => p.mappingId === m.id).map((p) => ({ sourceValue: p.sourceValue, targetValue: p.targetValue })),
+  }));
+  return { id: connection.id, status: connection.status, settings: connectionSettingsSchema.parse(JSON.parse(connection.settings)), sides, rules };
+}

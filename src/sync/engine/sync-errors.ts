@@ -1,0 +1,79 @@
+// The sync error codes an admin sees on a run item, each with what it means and what to do.
+// The run detail page and the API show the advice next to the vendor's own message.
+import type { ConnectorErrorKind } from "../../connectors/errors";
+
+export const SYNC_ERRORS = {
+  value_not_mapped: {
+    meaning: "A picklist value on this ticket has no pair in the field mapping, so Lockstep cannot tell what it should be on the other side.",
+    advice: "Open the connection's field mappings, add a pair for the value named in the message, then retry the ticket.",
+  },
+  missing_default: {
+    meaning: "A ticket could not be created because a required default (such as status or priority) is not set for the receiving side.",
+    advice: "Set the named default in the receiving side's settings, then retry.",
+  },
+  auth_failed: {
+    meaning: "The platform refused the credentials.",
+    advice: "Update the platform account's credentials and use Test connection; runs resume on their own.",
+  },
+  permission_denied: {
+    meaning: "The integration user may not read or change this ticket, board, queue or table.",
+    advice: "Give the integration user access to it on the platform, or narrow the connection's filters.",
+  },
+  not_found: {
+    meaning: "The ticket (or something it refers to) no longer exists on the platform, or is hidden from the integration user.",
+    advice: "Check that the ticket still exists; unlink the pair if it was deleted on purpose.",
+  },
+  validation_failed: {
+    meaning: "The platform refused the change; its message says why (a required field, a status not allowed on that board…).",
+    advice: "Fix the mapping or default named in the platform's message, then retry.",
+  },
+  rate_limited: {
+    meaning: "The platform asked Lockstep to slow down.",
+    advice: "Nothing to do: Lockstep retries after the time the platform asked for.",
+  },
+  platform_unavailable: {
+    meaning: "The platform did not answer, or answered with a server error.",
+    advice: "Usually passes by itself; the next run retries. If it lasts, check the platform's status page and the base URL.",
+  },
+  invalid_response: {
+    meaning: "The platform answered in a shape Lockstep does not expect.",
+    advice: "Check the base URL points at the platform's API; if it does, report the run id to support.",
+  },
+  internal_error: {
+    meaning: "Something failed inside Lockstep.",
+    advice: "Retry the ticket; if it fails again, report the run id to support.",
+  },
+} as const satisfies Record<string, { meaning: string; advice: string }>;
+
+export type SyncErrorCode = keyof typeof SYNC_ERRORS;
+
+export function syncCodeForKind(kind: ConnectorErrorKind): SyncErrorCode {
+  switch (kind) {
+    case "auth":
+      return "auth_failed";
+    case "permission":
+      return "permission_denied";
+    case "not_found":
+      return "not_found";
+    case "validation":
+      return "validation_failed";
+    case "rate_limited":
+      return "rate_limited";
+    case "transient":
+      return "platform_unavailable";
+    case "invalid_response":
+      return "invalid_response";
+  }
+}
+
+/** A per-ticket failure the planner or applier decided on, with its code. */
+export class SyncItemError extends Error {
+  override name = "SyncItemError";
+  constructor(
+    readonly code: SyncErrorCode,
+    message: string,
+    readonly vendorMessage: string | null = null,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,217 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { requestTrackerConnector } from "../../src/connectors/request-tracker/index";
+import type { ConnectorClient } from "../../src/connectors/contract";
+import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
+import { runSync } from "../../src/sync/engine/run-sync";
+import { createDb } from "../../src/db/client";
+import { runItems, ticketLinks } from "../../src/db/schema";
+import { setupFirstOrganisation } from "../helpers";
+import { useSimulatorNetwork } from "../support/simulator-network";
+import { addAccount, createConnection, engineDeps } from "../support/sync-fixture";
+
+// Two Request Tracker simulators stand for the two organisations' platforms: A is the source,
+// B the target. Everything is checked on the simulators, the way a user would look at RT.
+const network = useSimulatorNetwork();
+const SINCE = "2024-01-01T00:00:00.000Z";
+const STATUS_PAIRS = ["new", "open", "stalled", "resolved", "rejected"].map((s) => ({ sourceValue: s, targetValue: s }));
+
+let org: Awaited<ReturnType<typeof setupFirstOrganisation>>;
+let a: ReturnType<typeof createRequestTrackerSimulator>;
+let b: ReturnType<typeof createRequestTrackerSimulator>;
+let accounts: { a: string; b: string; bWrong: string };
+beforeAll(async () => {
+  org = await setupFirstOrganisation();
+  const rt = (host: string, password = "lockstep-password") => ({
+    name: host,
+    platform: "request-tracker",
+    baseUrl: `https://${host}`,
+    credentials: { kind: "basic", username: "lockstep", password },
+    settings: { timeoutMs: 200 },
+  });
+  accounts = {
+    a: await addAccount(org.token, rt("rt-a.sim.test")),
+    b: await addAccount(org.token, rt("rt-b.sim.test")),
+    bWrong: await addAccount(org.token, rt("rt-b.sim.test", "wrong")),
+  };
+});
+beforeEach(() => {
+  a = createRequestTrackerSimulator();
+  b = createRequestTrackerSimulator();
+  network.mount("rt-a.sim.test", a.app);
+  network.mount("rt-b.sim.test", b.app);
+});
+
+function client(host: string): ConnectorClient {
+  return requestTrackerConnector.create({
+    fetch: (input, init) => fetch(input, init),
+    config: { baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" }, settings: requestTrackerConnector.settingsSchema.parse({}) },
+  });
+}
+
+async function connection(options: { statusPairs?: typeof STATUS_PAIRS; bidirectionalCreation?: boolean; targetAccount?: string } = {}) {
+  return createConnection(
+    org.organisation.id,
+    {
+      source: { accountId: accounts.a, settings: { filters: { queueIds: ["3"] } } },
+      target: { accountId: options.targetAccount ?? accounts.b, settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } },
+    },
+    {
+      mappings: [
+        { sourceField: "status", targetField: "status", kind: "value", direction: "bidirectional", valuePairs: options.statusPairs ?? STATUS_PAIRS },
+        { sourceField: "priority", targetField: "priority", kind: "direct", direction: "bidirectional" },
+        { sourceField: "title", targetField: "title", kind: "direct", direction: "source_to_target" },
+      ],
+      settings: { bidirectionalCreation: { enabled: options.bidirectionalCreation ?? false } },
+    },
+  );
+}
+
+const run = (connectionId: string, extra: { dryRun?: boolean } = {}) => runSync(engineDeps(), { connectionId, mode: "quick", trigger: "manual", since: SINCE, ...extra });
+
+/** How many of B's tickets carry each of these partner references. */
+function copiesOnB(numbers: string[]) {
+  const field = b.store.customFields.find((cf) => cf.Name === "Partner Reference")!;
+  return numbers.map((n) => b.store.tickets.filter((t) => (t.CustomFields[field.id] ?? []).includes(n)).length);
+}
+
+async function sourceTickets() {
+  const page = await client("rt-a.sim.test").listChanged({ since: SINCE, cursor: null, ticketType: "ticket", pageSize: 100 });
+  return page.tickets.filter((t) => t.queue?.id === "3");
+}
+
+describe("the sync engine between two platforms", () => {
+  it("creates each eligible source ticket once on the target, with defaults, mappings and the partner reference", async () => {
+    const id = await connection();
+    const expected = await sourceTickets();
+    expect(expected.length).toBeGreaterThan(3);
+    const result = await run(id);
+    expect(result.status).toBe("success");
+    expect(result.counts.created).toBe(expected.length);
+    const copies = await Promise.all(expected.map((t) => client("rt-b.sim.test").findByPartnerReference("ticket", t.number)));
+    for (const [i, copy] of copies.entries()) {
+      expect(copy, expected[i]!.title).not.toBeNull();
+      expect(copy!.title).toBe(expected[i]!.title);
+      expect(copy!.status?.id).toBe(expected[i]!.status?.id);
+      expect(copy!.queue?.id).toBe("1");
+      expect(copy!.priority?.id).toBe(expected[i]!.priority?.id);
+    }
+    const sourceAfter = await client("rt-a.sim.test").getTicket(expected[0]!.id, "ticket");
+    expect(sourceAfter.partnerReference).toBe(copies[0]!.number);
+  });
+
+  it("carries updates and closures, both ways for bidirectional fields, and then writes nothing", async () => {
+    const id = await connection();
+    await run(id);
+    const [first, second] = await sourceTickets();
+    const aClient = client("rt-a.sim.test");
+    const bClient = client("rt-b.sim.test");
+    await aClient.updateTicket(first!.id, "ticket", { title: "Printer on fire (updated)", statusId: "open" });
+    await aClient.updateTicket(second!.id, "ticket", { statusId: "resolved" });
+    const update = await run(id);
+    expect(update.status).toBe("success");
+    const firstCopy = (await bClient.findByPartnerReference("ticket", first!.number))!;
+    expect(firstCopy.title).toBe("Printer on fire (updated)");
+    expect(firstCopy.status?.id).toBe("open");
+    const secondCopy = (await bClient.findByPartnerReference("ticket", second!.number))!;
+    expect(secondCopy.status?.id).toBe("resolved");
+    const items = await createDb(env.DB).select().from(runItems).where(eq(runItems.runId, update.runId));
+    expect(items.map((i) => i.outcome).sort()).toEqual(["closed", "updated"]);
+
+    const newPriority = firstCopy.priority?.id === "100" ? "0" : "100";
+    await bClient.updateTicket(firstCopy.id, "ticket", { priorityId: newPriority });
+    await run(id);
+    expect((await aClient.getTicket(first!.id, "ticket")).priority?.id).toBe(newPriority);
+
+    const writes = { a: a.faults.writes(), b: b.faults.writes() };
+    for (let i = 0; i < 5; i++) {
+      const quiet = await run(id);
+      expect(quiet.status).toBe("no_tickets");
+    }
+    expect({ a: a.faults.writes(), b: b.faults.writes() }).toEqual(writes);
+  });
+
+  it("settles a field changed on both sides by its policy, and records the conflict", async () => {
+    const id = await connection();
+    await run(id);
+    const [first] = await sourceTickets();
+    const copy = (await client("rt-b.sim.test").findByPartnerReference("ticket", first!.number))!;
+    const original = first!.status!.id;
+    const onA = original === "stalled" ? "open" : "stalled";
+    const onB = ["new", "open", "stalled"].find((s) => s !== original && s !== onA)!;
+    await client("rt-a.sim.test").updateTicket(first!.id, "ticket", { statusId: onA });
+    await client("rt-b.sim.test").updateTicket(copy.id, "ticket", { statusId: onB });
+    const result = await run(id);
+    const [item] = await createDb(env.DB).select().from(runItems).where(eq(runItems.runId, result.runId));
+    const conflicts = JSON.parse(item!.conflicts) as { field: string; sourceValue: string; targetValue: string; winner: string }[];
+    expect(conflicts).toEqual([expect.objectContaining({ field: "status ↔ status", sourceValue: onA, targetValue: onB })]);
+    const winner = conflicts[0]!.winner === "source" ? onA : onB;
+    expect((await client("rt-a.sim.test").getTicket(first!.id, "ticket")).status?.id).toBe(winner);
+    expect((await client("rt-b.sim.test").getTicket(copy.id, "ticket")).status?.id).toBe(winner);
+  });
+
+  it("fails only the ticket whose status has no pair, and says which value", async () => {
+    const tickets = await sourceTickets();
+    const unpaired = tickets[0]!.status!.id;
+    const id = await connection({ statusPairs: STATUS_PAIRS.filter((p) => p.sourceValue !== unpaired) });
+    const stalled = tickets.filter((t) => t.status?.id === unpaired);
+    const result = await run(id);
+    expect(result.status).toBe("partial");
+    expect(result.counts.failed).toBe(stalled.length);
+    expect(result.counts.created).toBe(tickets.length - stalled.length);
+    const failed = (await createDb(env.DB).select().from(runItems).where(eq(runItems.runId, result.runId))).filter((i) => i.outcome === "failed");
+    expect(failed[0]!.errorCode).toBe("value_not_mapped");
+    expect(failed[0]!.errorMessage).toContain(`status value "${unpaired}"`);
+  });
+
+  it("fails the whole run when the credentials are wrong", async () => {
+    const id = await connection({ targetAccount: accounts.bWrong });
+    const result = await run(id);
+    expect(result.status).toBe("failed");
+    expect(b.faults.writes()).toBe(0);
+  });
+
+  it("answers no_tickets with at most one list call per side when nothing changed", async () => {
+    const id = await connection();
+    await run(id);
+    const before = { a: a.faults.calls.length, b: b.faults.calls.length };
+    const quiet = await run(id);
+    expect(quiet.status).toBe("no_tickets");
+    const lists = (calls: { method: string; path: string }[]) => calls.filter((c) => c.method === "GET" && c.path.endsWith("/tickets"));
+    expect(lists(a.faults.calls.slice(before.a)).length).toBeLessThanOrEqual(1);
+    expect(lists(b.faults.calls.slice(before.b)).length).toBeLessThanOrEqual(1);
+  });
+
+  it("never makes a second ticket when the answer to a create is lost", async () => {
+    const id = await connection();
+    b.faults.next({ kind: "lose_response" }, { method: "POST", path: /\/REST\/2\.0\/ticket$/ });
+    const first = await run(id);
+    expect(first.status).toBe("partial");
+    expect(first.counts.failed).toBe(1);
+    const second = await run(id);
+    expect(second.status).toBe("success");
+    const expected = await sourceTickets();
+    expect(copiesOnB(expected.map((t) => t.number))).toEqual(expected.map(() => 1));
+    const links = await createDb(env.DB).select().from(ticketLinks).where(eq(ticketLinks.connectionId, id));
+    expect(links.filter((l) => l.state === "linked").length).toBe(expected.length);
+  });
+
+  it("shows a dry run's plan without writing anything", async () => {
+    const id = await connection();
+    const result = await run(id, { dryRun: true });
+    expect(result.plan!.filter((p) => p.action === "create").length).toBe((await sourceTickets()).length);
+    expect(a.faults.writes() + b.faults.writes()).toBe(0);
+  });
+
+  it("creates target tickets on the source only with bi-directional creation on", async () => {
+    const off = await connection({ bidirectionalCreation: false });
+    await run(off);
+    const createdOnA = () => a.faults.calls.filter((c) => c.method === "POST" && /\/ticket$/.test(c.path)).length;
+    expect(createdOnA()).toBe(0);
+    const on = await connection({ bidirectionalCreation: true });
+    const result = await run(on);
+    expect(createdOnA()).toBeGreaterThan(0);
+    expect(result.counts.created).toBeGreaterThan((await sourceTickets()).length);
+  });
+});
