@@ -5,6 +5,7 @@ import { requestTrackerConnector } from "../../src/connectors/request-tracker/in
 import type { ConnectorClient } from "../../src/connectors/contract";
 import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
 import { runSync } from "../../src/sync/engine/run-sync";
+import { linkByPartnerReference } from "../../src/sync/engine/link-existing";
 import { createDb } from "../../src/db/client";
 import { runItems, ticketLinks } from "../../src/db/schema";
 import { setupFirstOrganisation } from "../helpers";
@@ -213,5 +214,32 @@ describe("the sync engine between two platforms", () => {
     const result = await run(on);
     expect(createdOnA()).toBeGreaterThan(0);
     expect(result.counts.created).toBeGreaterThan((await sourceTickets()).length);
+  });
+});
+
+describe("existing tickets", () => {
+  it("are linked in bulk by partner reference instead of copied, and an unlinked pair is left alone", async () => {
+    const id = await connection();
+    const sources = await sourceTickets();
+    const bClient = client("rt-b.sim.test");
+    // The partner already has copies of the first three, carrying our numbers.
+    const premade = [];
+    for (const source of sources.slice(0, 3)) {
+      premade.push(await bClient.createTicket("ticket", { title: source.title, queueId: "1", statusId: source.status!.id, priorityId: source.priority!.id, partnerReference: source.number }));
+    }
+    const linked = await linkByPartnerReference(engineDeps(), id, SINCE);
+    expect(linked.linked).toBe(3);
+    const result = await run(id);
+    expect(result.counts.created).toBe(sources.length - 3);
+    expect(copiesOnB(sources.map((t) => t.number))).toEqual(sources.map(() => 1));
+    expect((await linkByPartnerReference(engineDeps(), id, SINCE)).linked).toBe(0);
+
+    // Unlink the first pair: a later change to it is not carried over.
+    await createDb(env.DB).update(ticketLinks).set({ state: "unlinked" }).where(eq(ticketLinks.targetTicketId, premade[0]!.id));
+    await client("rt-a.sim.test").updateTicket(sources[0]!.id, "ticket", { title: "Changed after unlinking" });
+    const after = await run(id);
+    const items = await createDb(env.DB).select().from(runItems).where(eq(runItems.runId, after.runId));
+    expect(items.find((i) => i.sourceTicketId === sources[0]!.id)).toMatchObject({ outcome: "skipped", reason: "the pair was unlinked" });
+    expect((await bClient.getTicket(premade[0]!.id, "ticket")).title).toBe(sources[0]!.title);
   });
 });
