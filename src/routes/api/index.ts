@@ -9,6 +9,7 @@ import { usersApi } from "./users";
 import { apiTokensApi } from "./api-tokens";
 import { auditLogApi } from "./audit-log";
 import { platformAccountsApi } from "./platform-accounts";
+import { connectionsApi } from "./connections";
 import { runsApi } from "./runs";
 
 export const API_INFO = {
@@ -27,6 +28,7 @@ const routes = new Hono<AppEnv>()
   .route("/", apiTokensApi)
   .route("/", auditLogApi)
   .route("/", platformAccountsApi)
+  .route("/", connectionsApi)
   .route("/", runsApi);
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;

@@ -1,0 +1,96 @@
+// Connections: create (with a verification code for the partner, or internal), accept by code,
+// list, read, edit and delete. Field mappings, the description preview and ticket links are
+// mounted from their own files under the same paths.
+import { Hono } from "hono";
+import type { AppEnv } from "../../app-env";
+import { describe, jsonBody, params, query } from "../../api/openapi";
+import { scopeOf } from "../../auth/principal";
+import { pageSchema } from "../../lib/pagination";
+import { idParamSchema } from "../../schemas/common";
+import { acceptConnectionSchema, createConnectionSchema } from "../../schemas/connections";
+import { acceptConnection, createConnection, deleteConnection, getConnection, listConnections, updateConnection } from "../../services/connections";
+import { connectionViewSchema, createdConnectionSchema, listConnectionsQuerySchema, updateConnectionSchema } from "./connections-views";
+import { connectionLinksApi } from "./connections-links";
+import { connectionMappingsApi } from "./connections-mappings";
+
+const tags = ["Connections"];
+const ip = (h: string | undefined) => h ?? null;
+
+export const connectionsApi = new Hono<AppEnv>()
+  .get(
+    "/connections",
+    describe({
+      summary: "List connections",
+      description: "Connections your organisation is a side of; filter by `status` to list pending invitations apart.",
+      tags,
+      access: "viewer",
+      responses: { 200: { description: "A page of connections, newest first.", schema: pageSchema(connectionViewSchema) } },
+    }),
+    query(listConnectionsQuerySchema),
+    async (c) => c.json(await listConnections(c.get("db"), scopeOf(c.get("principal")!), c.req.valid("query"))),
+  )
+  .post(
+    "/connections",
+    describe({
+      summary: "Create a connection",
+      description:
+        "Your account takes the side `role`. Without `partnerAccountId` the connection is pending until the partner accepts it with " +
+        "the verification code in the answer (shown once, valid 7 days). With `partnerAccountId` (another account of yours) it is an " +
+        "internal connection, active at once.",
+      tags,
+      access: "admin",
+      responses: { 201: { description: "Created.", schema: createdConnectionSchema } },
+    }),
+    jsonBody(createConnectionSchema),
+    async (c) => c.json(await createConnection(c.get("db"), c.get("principal")!, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP"))), 201),
+  )
+  .post(
+    "/connections/accept",
+    describe({
+      summary: "Accept a connection with its verification code",
+      description: "Your account takes the side the partner left open. An expired code, or your own organisation's invitation, answers 409.",
+      tags,
+      access: "admin",
+      responses: { 200: { description: "The connection, now active.", schema: connectionViewSchema } },
+      errors: ["conflict"],
+    }),
+    jsonBody(acceptConnectionSchema),
+    async (c) => c.json(await acceptConnection(c.get("db"), c.get("principal")!, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP")))),
+  )
+  .get(
+    "/connections/:id",
+    describe({ summary: "Get a connection", tags, access: "viewer", responses: { 200: { description: "The connection; the partner's account is never shown.", schema: connectionViewSchema } } }),
+    params(idParamSchema),
+    async (c) => c.json(await getConnection(c.get("db"), scopeOf(c.get("principal")!), c.req.valid("param").id)),
+  )
+  .patch(
+    "/connections/:id",
+    describe({
+      summary: "Edit a connection",
+      description: "Name and connection settings are shared; `side.settings` changes your own side only (403 for the partner's side).",
+      tags,
+      access: "admin",
+      responses: { 200: { description: "Updated.", schema: connectionViewSchema } },
+    }),
+    params(idParamSchema),
+    jsonBody(updateConnectionSchema),
+    async (c) =>
+      c.json(await updateConnection(c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP")))),
+  )
+  .delete(
+    "/connections/:id",
+    describe({
+      summary: "Delete a connection",
+      description: "Either side's admin may. Its mappings, links and run history go with it; the tickets on both platforms stay.",
+      tags,
+      access: "admin",
+      responses: { 204: { description: "Deleted." } },
+    }),
+    params(idParamSchema),
+    async (c) => {
+      await deleteConnection(c.get("db"), c.get("principal")!, c.req.valid("param").id, ip(c.req.header("CF-Connecting-IP")));
+      return c.body(null, 204);
+    },
+  )
+  .route("/", connectionMappingsApi)
+  .route("/", connectionLinksApi);

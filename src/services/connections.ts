@@ -1,0 +1,311 @@
+// Connections: two platform accounts paired, usually of two organisations. One organisation
+// creates it and gets a verification code; the partner accepts with the code and its own
+// account. A connection is visible only to the organisations of its sides, each of which sees
+// and edits its own side's account and settings and never the partner's.
+import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { connections, connectionSides, organisations, platformAccounts } from "../db/schema";
+import { sha256Hex } from "../crypto/hash";
+import { newId, randomBase32 } from "../lib/ids";
+import { addSeconds, nowIso } from "../lib/time";
+import { pageOf, type Page, type PageRequest } from "../lib/pagination";
+import { ApiError, notFound } from "../api/error-codes";
+import { invalidInput } from "../api/on-error";
+import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
+import { connectionSettingsSchema, sideSettingsSchema } from "../schemas/connections";
+import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "../routes/api/connections-views";
+import { auditEntry, type AuditInput } from "./audit";
+
+type ConnectionRow = typeof connections.$inferSelect;
+type SideRow = typeof connectionSides.$inferSelect;
+type Side = SideRow["side"];
+type SideWithNames = SideRow & { organisationName: string | null; platform: string | null; accountName: string | null };
+
+/** A connection the caller may see, with its sides and which of them are the caller's. */
+export type VisibleConnection = { row: ConnectionRow; sides: SideWithNames[]; mySides: Side[]; orgIds: string[] };
+
+const INVITATION_SECONDS = 7 * 24 * 3600;
+const other = (side: Side): Side => (side === "source" ? "target" : "source");
+
+/**
+ * A verification code people can read out and type: 16 Crockford base32 characters (80 bits) in
+ * groups of four. Crockford's alphabet has no I, L, O or U, so typing them cannot mislead.
+ */
+function newVerificationCode(): string {
+  return (randomBase32(16).toUpperCase().match(/.{4}/g) ?? []).join("-");
+}
+
+/** The form that is hashed: upper case, no separators, the letters people confuse with digits mapped. */
+function normaliseCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, "").replace(/[IL]/g, "1").replace(/O/g, "0");
+}
+
+// ---- reading ----------------------------------------------------------------------------
+
+async function sidesOf(db: Db, connectionIds: string[]): Promise<SideWithNames[]> {
+  const out: SideWithNames[] = [];
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < connectionIds.length; i += 80) {
+    const rows = await db
+      .select({ side: connectionSides, organisationName: organisations.name, platform: platformAccounts.platform, accountName: platformAccounts.name })
+      .from(connectionSides)
+      .leftJoin(organisations, eq(organisations.id, connectionSides.orgId))
+      .leftJoin(platformAccounts, eq(platformAccounts.id, connectionSides.platformAccountId))
+      .where(inArray(connectionSides.connectionId, connectionIds.slice(i, i + 80)));
+    out.push(...rows.map((r) => ({ ...r.side, organisationName: r.organisationName, platform: r.platform, accountName: r.accountName })));
+  }
+  return out;
+}
+
+function visibleTo(scope: OrgScope, row: ConnectionRow, sides: SideWithNames[]): VisibleConnection | null {
+  const mySides = sides.filter((s) => s.orgId === scope.orgId).map((s) => s.side);
+  if (!mySides.length && !(row.status === "pending" && row.createdByOrgId === scope.orgId)) return null;
+  const orgIds = [...new Set(sides.map((s) => s.orgId).filter((id): id is string => id !== null))];
+  return { row, sides: sides.sort((a, b) => a.side.localeCompare(b.side)), mySides, orgIds };
+}
+
+/** The connection, if the caller's organisation is on one of its sides; 404 otherwise. */
+export async function findVisibleConnection(db: Db, scope: OrgScope, id: string): Promise<VisibleConnection> {
+  const [row] = await db.select().from(connections).where(eq(connections.id, id)).limit(1);
+  const visible = row ? visibleTo(scope, row, await sidesOf(db, [row.id])) : null;
+  if (!visible) throw notFound("Connection");
+  return visible;
+}
+
+function sideView(side: SideWithNames, mine: boolean): ConnectionSideView {
+  return {
+    side: side.side,
+    mine,
+    organisation: side.organisationName,
+    platform: side.platform,
+    // The partner's account id and settings never leave its organisation.
+    account: mine && side.platformAccountId ? { id: side.platformAccountId, name: side.accountName ?? "" } : null,
+    settings: mine ? sideSettingsSchema.parse(JSON.parse(side.settings)) : null,
+  };
+}
+
+export function connectionView(scope: OrgScope, { row, sides, mySides }: VisibleConnection): ConnectionView {
+  const createdByYou = row.createdByOrgId === scope.orgId;
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    internal: row.internal,
+    createdByYou,
+    invitationExpiresAt: createdByYou && row.status === "pending" ? row.invitationExpiresAt : null,
+    settings: connectionSettingsSchema.parse(JSON.parse(row.settings)),
+    automaticEnabled: row.automaticEnabled,
+    initialSyncCompletedAt: row.initialSyncCompletedAt,
+    sides: sides.map((s) => sideView(s, mySides.includes(s.side))),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function listConnections(
+  db: Db,
+  scope: OrgScope,
+  page: PageRequest & { status?: ConnectionRow["status"] | undefined },
+): Promise<Page<ConnectionView>> {
+  const mine = db.select({ id: connectionSides.connectionId }).from(connectionSides).where(eq(connectionSides.orgId, scope.orgId));
+  const rows = await db
+    .select()
+    .from(connections)
+    .where(
+      and(
+        inArray(connections.id, mine),
+        page.status ? eq(connections.status, page.status) : undefined,
+        page.cursor ? lt(connections.id, page.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(connections.id))
+    .limit(page.limit + 1);
+  const sides = await sidesOf(db, rows.map((r) => r.id));
+  return pageOf(rows, page.limit, (row) => connectionView(scope, visibleTo(scope, row, sides.filter((s) => s.connectionId === row.id))!));
+}
+
+export async function getConnection(db: Db, scope: OrgScope, id: string): Promise<ConnectionView> {
+  return connectionView(scope, await findVisibleConnection(db, scope, id));
+}
+
+// ---- auditing ---------------------------------------------------------------------------
+
+/**
+ * Audit entries for a change to a shared connection: the actor's own log names the user; the
+ * partner organisation's log names only the actor's organisation (not its people).
+ */
+export function connectionAudit(db: Db, actor: Principal, orgIds: string[], input: AuditInput, ip?: string | null) {
+  const partners = orgIds.filter((id) => id !== actor.orgId);
+  return [
+    auditEntry(db, actor, input, ip),
+    ...partners.map((orgId) => auditEntry(db, { orgId, userId: null, label: `${actor.orgName} (partner organisation)` }, input, null)),
+  ] as const;
+}
+
+// ---- writing ----------------------------------------------------------------------------
+
+async function ownAccount(db: Db, orgId: string, id: string) {
+  const [account] = await db
+    .select({ id: platformAccounts.id })
+    .from(platformAccounts)
+    .where(and(eq(platformAccounts.orgId, orgId), eq(platformAccounts.id, id)))
+    .limit(1);
+  if (!account) throw notFound("Platform account");
+  return account;
+}
+
+export type CreatedConnection = ConnectionView & { verificationCode: string | null };
+
+export async function createConnection(
+  db: Db,
+  actor: Principal,
+  input: { name: string; role: Side; platformAccountId: string; partnerAccountId?: string | undefined },
+  ip?: string | null,
+): Promise<CreatedConnection> {
+  await ownAccount(db, actor.orgId, input.platformAccountId);
+  const internal = input.partnerAccountId !== undefined;
+  if (internal) {
+    if (input.partnerAccountId === input.platformAccountId) {
+      throw invalidInput({ issues: [{ code: "custom", path: ["partnerAccountId"], message: "must be another account than platformAccountId", input: input.partnerAccountId }] });
+    }
+    await ownAccount(db, actor.orgId, input.partnerAccountId!);
+  }
+  const now = nowIso();
+  const id = newId("con");
+  const code = internal ? null : newVerificationCode();
+  const settings = connectionSettingsSchema.parse({});
+  const row: ConnectionRow = {
+    id,
+    name: input.name,
+    createdByOrgId: actor.orgId,
+    status: internal ? "active" : "pending",
+    internal,
+    invitationCodeHash: code ? await sha256Hex(normaliseCode(code)) : null,
+    invitationExpiresAt: code ? addSeconds(now, INVITATION_SECONDS) : null,
+    automaticEnabled: false,
+    billingOrgId: null,
+    initialSyncCompletedAt: null,
+    settings: JSON.stringify(settings),
+    manualCooldownSeconds: settings.manualCooldownSeconds,
+    lastManualRunAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const defaults = JSON.stringify(sideSettingsSchema.parse({}));
+  const side = (s: Side, orgId: string | null, accountId: string | null) =>
+    db.insert(connectionSides).values({ connectionId: id, side: s, orgId, platformAccountId: accountId, settings: defaults, createdAt: now, updatedAt: now });
+  await db.batch([
+    db.insert(connections).values(row),
+    side(input.role, actor.orgId, input.platformAccountId),
+    internal ? side(other(input.role), actor.orgId, input.partnerAccountId!) : side(other(input.role), null, null),
+    auditEntry(db, actor, { action: "connection.created", targetType: "connection", targetId: id, details: { name: row.name, role: input.role, internal } }, ip),
+  ]);
+  return { ...(await getConnection(db, scopeOf(actor), id)), verificationCode: code };
+}
+
+export async function acceptConnection(db: Db, actor: Principal, input: { code: string; platformAccountId: string }, ip?: string | null): Promise<ConnectionView> {
+  const hash = await sha256Hex(normaliseCode(input.code));
+  const [row] = await db.select().from(connections).where(and(eq(connections.invitationCodeHash, hash), eq(connections.status, "pending"))).limit(1);
+  if (!row) throw new ApiError("not_found", "No pending connection has this verification code. Check the code with your partner.");
+  if (row.createdByOrgId === actor.orgId) {
+    throw new ApiError(
+      "conflict",
+      "Your organisation created this connection, so your partner must accept it. To connect two of your own accounts, create an internal connection.",
+    );
+  }
+  if (!row.invitationExpiresAt || row.invitationExpiresAt <= nowIso()) {
+    throw new ApiError("conflict", "The verification code has expired; ask your partner for a new connection");
+  }
+  await ownAccount(db, actor.orgId, input.platformAccountId);
+  const now = nowIso();
+  const [, sideUpdate] = await db.batch([
+    db
+      .update(connections)
+      .set({ status: "active", invitationCodeHash: null, invitationExpiresAt: null, updatedAt: now })
+      .where(and(eq(connections.id, row.id), eq(connections.invitationCodeHash, hash))),
+    db
+      .update(connectionSides)
+      .set({ orgId: actor.orgId, platformAccountId: input.platformAccountId, updatedAt: now })
+      .where(and(eq(connectionSides.connectionId, row.id), isNull(connectionSides.orgId)))
+      .returning({ side: connectionSides.side }),
+    ...connectionAudit(db, actor, [row.createdByOrgId], { action: "connection.accepted", targetType: "connection", targetId: row.id, details: { name: row.name } }, ip),
+  ]);
+  // Two acceptances at once: the first one wins, the second finds no open side.
+  if (!sideUpdate.length) throw new ApiError("conflict", "This connection has just been accepted by someone else.");
+  return getConnection(db, scopeOf(actor), row.id);
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Merges a partial edit into settings: objects merge, arrays and scalars replace, null removes. */
+function mergeSettings(current: Plain, patch: Plain): Plain {
+  const out: Plain = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (isPlain(value) && isPlain(out[key])) out[key] = mergeSettings(out[key] as Plain, value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function parseUnder<T>(schema: z.ZodType<T>, value: unknown, prefix: string[]): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalidInput({ issues: result.error.issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] })) });
+  return result.data;
+}
+
+export async function updateConnection(db: Db, actor: Principal, id: string, input: UpdateConnectionInput, ip?: string | null): Promise<ConnectionView> {
+  const scope = scopeOf(actor);
+  const visible = await findVisibleConnection(db, scope, id);
+  const now = nowIso();
+  const changes: Partial<ConnectionRow> = { updatedAt: now };
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.settings !== undefined) {
+    const settings = parseUnder(connectionSettingsSchema, mergeSettings(JSON.parse(visible.row.settings) as Plain, input.settings), ["settings"]);
+    changes.settings = JSON.stringify(settings);
+    // The Durable Object reads the cooldown from its own column.
+    changes.manualCooldownSeconds = settings.manualCooldownSeconds;
+  }
+  let sideUpdate: { side: Side; settings: string } | null = null;
+  if (input.side !== undefined) {
+    const side = input.side.side ?? (visible.mySides.length === 1 ? visible.mySides[0]! : null);
+    if (!side) {
+      throw invalidInput({ issues: [{ code: "custom", path: ["side", "side"], message: "say which side: source or target (both are yours)", input: undefined }] });
+    }
+    if (!visible.mySides.includes(side)) {
+      throw new ApiError("forbidden", `The ${side} side belongs to your partner: each organisation changes only its own side's settings.`);
+    }
+    const current = visible.sides.find((s) => s.side === side)!;
+    const settings = parseUnder(sideSettingsSchema, mergeSettings(JSON.parse(current.settings) as Plain, input.side.settings), ["side", "settings"]);
+    sideUpdate = { side, settings: JSON.stringify(settings) };
+  }
+  const details = {
+    name: input.name,
+    settingsChanged: input.settings ? Object.keys(input.settings) : undefined,
+    sideSettingsChanged: sideUpdate ? { side: sideUpdate.side, keys: Object.keys(input.side!.settings) } : undefined,
+  };
+  await db.batch([
+    db.update(connections).set(changes).where(eq(connections.id, id)),
+    ...(sideUpdate
+      ? [
+          db
+            .update(connectionSides)
+            .set({ settings: sideUpdate.settings, updatedAt: now })
+            .where(and(eq(connectionSides.connectionId, id), eq(connectionSides.side, sideUpdate.side), eq(connectionSides.orgId, actor.orgId))),
+        ]
+      : []),
+    ...connectionAudit(db, actor, visible.orgIds, { action: "connection.updated", targetType: "connection", targetId: id, details }, ip),
+  ]);
+  return getConnection(db, scope, id);
+}
+
+export async function deleteConnection(db: Db, actor: Principal, id: string, ip?: string | null): Promise<void> {
+  const visible = await findVisibleConnection(db, scopeOf(actor), id);
+  // Sides, mappings, links, runs and cursors go with it (ON DELETE CASCADE).
+  await db.batch([
+    db.delete(connections).where(eq(connections.id, id)),
+    ...connectionAudit(db, actor, visible.orgIds, { action: "connection.deleted", targetType: "connection", targetId: id, details: { name: visible.row.name } }, ip),
+  ]);
+}

@@ -1,0 +1,163 @@
+// Field mappings of a connection, replaced as a whole set: the pages edit the list and save it,
+// and a run never sees half an edit. Value pairs are checked so that every value translates to
+// exactly one value in each direction the mapping writes.
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { fieldMappings, picklistCache, valuePairs } from "../db/schema";
+import { newId } from "../lib/ids";
+import { nowIso } from "../lib/time";
+import { invalidInput } from "../api/on-error";
+import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
+import { picklistsSchema, type Picklists } from "../connectors/canonical";
+import type { FieldMappingInput } from "../schemas/connections";
+import type { FieldMappingView } from "../routes/api/connections-views";
+import { connectionAudit, findVisibleConnection, type VisibleConnection } from "./connections";
+
+type MappingRow = typeof fieldMappings.$inferSelect;
+type Issue = { code: "custom"; path: (string | number)[]; message: string; input: unknown };
+
+const writesTarget = (m: Pick<FieldMappingInput, "direction">) => m.direction !== "target_to_source";
+const writesSource = (m: Pick<FieldMappingInput, "direction">) => m.direction !== "source_to_target";
+
+/** Every reason the set cannot be saved, with the path of the offending entry. */
+function problemsOf(mappings: FieldMappingInput[]): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Map<string, number>();
+  mappings.forEach((m, i) => {
+    const key = `${m.ticketType}\u0000${m.sourceField}\u0000${m.targetField}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      issues.push({ code: "custom", path: ["mappings", i], message: `maps ${m.sourceField} to ${m.targetField} for ticket type ${m.ticketType} again (see mappings.${first})`, input: m });
+    } else seen.set(key, i);
+    if (m.kind === "direct" && m.valuePairs.length) {
+      issues.push({ code: "custom", path: ["mappings", i, "valuePairs"], message: "a direct mapping copies values and takes no value pairs; use kind `value`", input: m.valuePairs });
+    }
+    if (m.kind !== "value") return;
+    // One value must not translate to two: the run could not tell which one to write.
+    const checks = [
+      { applies: writesTarget(m), from: "sourceValue", to: "targetValue", field: m.sourceField, side: "source" },
+      { applies: writesSource(m), from: "targetValue", to: "sourceValue", field: m.targetField, side: "target" },
+    ] as const;
+    for (const check of checks) {
+      if (!check.applies) continue;
+      const chosen = new Map<string, string>();
+      m.valuePairs.forEach((pair, j) => {
+        const before = chosen.get(pair[check.from]);
+        if (before !== undefined && before !== pair[check.to]) {
+          issues.push({
+            code: "custom",
+            path: ["mappings", i, "valuePairs", j],
+            message: `${check.side} ${check.field} value "${pair[check.from]}" is paired with both "${before}" and "${pair[check.to]}"; keep one`,
+            input: pair,
+          });
+        } else chosen.set(pair[check.from], pair[check.to]);
+      });
+    }
+  });
+  return issues;
+}
+
+const PICKLIST_OF: Record<string, keyof Pick<Picklists, "statuses" | "priorities" | "queues">> = { status: "statuses", priority: "priorities", queue: "queues" };
+
+async function cachedPicklists(db: Db, accountId: string | null): Promise<Picklists | null> {
+  if (!accountId) return null;
+  const [cached] = await db.select().from(picklistCache).where(and(eq(picklistCache.accountId, accountId), eq(picklistCache.kind, "all"))).limit(1);
+  const parsed = cached ? picklistsSchema.safeParse(JSON.parse(cached.values)) : null;
+  return parsed?.success ? parsed.data : null;
+}
+
+/** Picklist ids with no pair, on each side the mapping reads from (only that side's values can fail a run). */
+function unpairedOf(m: FieldMappingInput, lists: { source: Picklists; target: Picklists } | null): FieldMappingView["unpaired"] {
+  const sourceList = PICKLIST_OF[m.sourceField];
+  const targetList = PICKLIST_OF[m.targetField];
+  if (m.kind !== "value" || !lists || (!sourceList && !targetList)) return null;
+  const missing = (values: { id: string }[], paired: Set<string>) => [...new Set(values.map((v) => v.id))].filter((id) => !paired.has(id));
+  return {
+    source: sourceList && writesTarget(m) ? missing(lists.source[sourceList], new Set(m.valuePairs.map((p) => p.sourceValue))) : [],
+    target: targetList && writesSource(m) ? missing(lists.target[targetList], new Set(m.valuePairs.map((p) => p.targetValue))) : [],
+  };
+}
+
+async function mappingsOf(db: Db, visible: VisibleConnection): Promise<FieldMappingView[]> {
+  const rows = await db.select().from(fieldMappings).where(eq(fieldMappings.connectionId, visible.row.id)).orderBy(asc(fieldMappings.position));
+  const pairs: (typeof valuePairs.$inferSelect)[] = [];
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < rows.length; i += 80) {
+    pairs.push(...(await db.select().from(valuePairs).where(inArray(valuePairs.mappingId, rows.slice(i, i + 80).map((r) => r.id)))));
+  }
+  const accountOf = (side: "source" | "target") => visible.sides.find((s) => s.side === side)?.platformAccountId ?? null;
+  const [source, target] = await Promise.all([cachedPicklists(db, accountOf("source")), cachedPicklists(db, accountOf("target"))]);
+  const lists = source && target ? { source, target } : null;
+  return rows.map((row) => {
+    const input: FieldMappingInput = {
+      ticketType: row.ticketType,
+      sourceField: row.sourceField,
+      targetField: row.targetField,
+      direction: row.direction,
+      kind: row.kind,
+      conflictPolicy: row.conflictPolicy,
+      valuePairs: pairs.filter((p) => p.mappingId === row.id).map((p) => ({ sourceValue: p.sourceValue, targetValue: p.targetValue })),
+    };
+    return { id: row.id, position: row.position, ...input, unpaired: unpairedOf(input, lists) };
+  });
+}
+
+export async function listMappings(db: Db, scope: OrgScope, connectionId: string): Promise<{ mappings: FieldMappingView[] }> {
+  return { mappings: await mappingsOf(db, await findVisibleConnection(db, scope, connectionId)) };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export async function replaceMappings(
+  db: Db,
+  actor: Principal,
+  connectionId: string,
+  input: { mappings: FieldMappingInput[] },
+  ip?: string | null,
+): Promise<{ mappings: FieldMappingView[] }> {
+  const visible = await findVisibleConnection(db, scopeOf(actor), connectionId);
+  const issues = problemsOf(input.mappings);
+  if (issues.length) throw invalidInput({ issues });
+  const now = nowIso();
+  const rows: MappingRow[] = input.mappings.map((m, position) => ({
+    id: newId("map"),
+    connectionId,
+    ticketType: m.ticketType,
+    sourceField: m.sourceField,
+    targetField: m.targetField,
+    direction: m.direction,
+    kind: m.kind,
+    conflictPolicy: m.conflictPolicy,
+    position,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  // Identical pairs given twice are one pair.
+  const pairRows = input.mappings.flatMap((m, i) =>
+    [...new Map(m.valuePairs.map((p) => [`${p.sourceValue}\u0000${p.targetValue}`, p])).values()].map((p) => ({ id: newId("val"), mappingId: rows[i]!.id, ...p })),
+  );
+  // One batch is one transaction: the old set goes and the new one arrives together. Rows are
+  // inserted several per statement, within D1's 100 bound parameters.
+  await db.batch([
+    db.delete(fieldMappings).where(eq(fieldMappings.connectionId, connectionId)),
+    ...chunks(rows, 9).map((chunk) => db.insert(fieldMappings).values(chunk)),
+    ...chunks(pairRows, 24).map((chunk) => db.insert(valuePairs).values(chunk)),
+    ...connectionAudit(
+      db,
+      actor,
+      visible.orgIds,
+      {
+        action: "connection.mappings_replaced",
+        targetType: "connection",
+        targetId: connectionId,
+        details: { mappings: rows.map((r) => `${r.ticketType}: ${r.sourceField} → ${r.targetField} (${r.direction}, ${r.kind})`), valuePairs: pairRows.length },
+      },
+      ip,
+    ),
+  ]);
+  return { mappings: await mappingsOf(db, visible) };
+}
