@@ -1,11 +1,15 @@
-// The demo organisation `npm start` seeds: an owner to sign in as, and a simulated ConnectWise
-// and a simulated ServiceNow account (each holding a few dozen seeded tickets). Idempotent:
-// once any organisation exists it does nothing, so a restarted demo keeps its data.
+// The demo organisation `npm start` seeds: an owner to sign in as, a simulated ConnectWise and a
+// simulated ServiceNow account (each holding a few dozen seeded tickets), and a connection
+// between them, mapped and ready for a first manual sync. Idempotent: once any organisation
+// exists it does nothing, so a restarted demo keeps its data.
 import type { Db } from "./db/client";
 import type { Principal } from "./auth/principal";
 import { setUp, isSetUp } from "./services/setup";
 import { createAccount, type AccountDeps } from "./services/platform-accounts";
 import { CONNECTWISE_SIMULATOR_DEFAULTS } from "./simulators/connectwise/app";
+import { createConnection, updateConnection } from "./services/connections";
+import { replaceMappings } from "./services/field-mappings";
+import { DEMO_CONNECTION_SETTINGS, DEMO_MAPPINGS, DEMO_SIDE_SETTINGS } from "./demo-connection";
 
 export const DEMO_LOGIN = { email: "demo@lockstep.local", password: "lockstep-demo" };
 
@@ -26,19 +30,28 @@ export async function seedDemo(deps: AccountDeps, origin: string): Promise<{ cre
     via: "session",
   };
   const { companyId, publicKey, privateKey, clientId } = CONNECTWISE_SIMULATOR_DEFAULTS;
-  await createAccount(deps, actor, {
+  const connectwise = await createAccount(deps, actor, {
     name: "Northwind ConnectWise (simulated)",
     platform: "connectwise",
     baseUrl: `${origin}/__sim/connectwise/v4_6_release/apis/3.0`,
     credentials: { companyId, publicKey, privateKey, clientId },
     settings: {},
   });
-  await createAccount(deps, actor, {
+  const servicenow = await createAccount(deps, actor, {
     name: "Contoso ServiceNow (simulated)",
     platform: "servicenow",
     baseUrl: `${origin}/__sim/servicenow`,
     credentials: { authType: "basic", username: "lockstep.integration", password: "sn-password" },
     settings: {},
   });
+  const connection = await createConnection(db, actor, {
+    name: "Northwind ⇄ Contoso service desk",
+    role: "source",
+    platformAccountId: connectwise.id,
+    partnerAccountId: servicenow.id,
+  });
+  await updateConnection(db, actor, connection.id, { settings: DEMO_CONNECTION_SETTINGS, side: { side: "source", settings: DEMO_SIDE_SETTINGS.source } });
+  await updateConnection(db, actor, connection.id, { side: { side: "target", settings: DEMO_SIDE_SETTINGS.target } });
+  await replaceMappings(db, actor, connection.id, { mappings: DEMO_MAPPINGS });
   return { created: true };
 }

@@ -14,7 +14,7 @@ import { ApiError, notFound } from "../api/error-codes";
 import { invalidInput } from "../api/on-error";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
 import { connectionSettingsSchema, sideSettingsSchema } from "../schemas/connections";
-import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "../routes/api/connections-views";
+import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "../schemas/connection-views";
 import { auditEntry, type AuditInput } from "./audit";
 
 type ConnectionRow = typeof connections.$inferSelect;

@@ -10,7 +10,7 @@ import { invalidInput } from "../api/on-error";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
 import { picklistsSchema, type Picklists } from "../connectors/canonical";
 import type { FieldMappingInput } from "../schemas/connections";
-import type { FieldMappingView } from "../routes/api/connections-views";
+import type { FieldMappingView } from "../schemas/connection-views";
 import { connectionAudit, findVisibleConnection, type VisibleConnection } from "./connections";
 
 type MappingRow = typeof fieldMappings.$inferSelect;

@@ -10,7 +10,7 @@ import { nowIso } from "../lib/time";
 import { pageOf, type Page, type PageRequest } from "../lib/pagination";
 import { ApiError, notFound } from "../api/error-codes";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
-import type { CreateLinkInput, TicketLinkView } from "../routes/api/connections-views";
+import type { CreateLinkInput, TicketLinkView } from "../schemas/connection-views";
 import { connectionAudit, findVisibleConnection } from "./connections";
 
 type LinkRow = typeof ticketLinks.$inferSelect;

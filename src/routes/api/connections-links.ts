@@ -6,7 +6,7 @@ import { scopeOf } from "../../auth/principal";
 import { pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
 import { createLink, listLinks, unlink } from "../../services/ticket-links";
-import { createLinkSchema, listLinksQuerySchema, ticketLinkViewSchema } from "./connections-views";
+import { createLinkSchema, listLinksQuerySchema, ticketLinkViewSchema } from "../../schemas/connection-views";
 
 const tags = ["Ticket links"];
 const ip = (h: string | undefined) => h ?? null;

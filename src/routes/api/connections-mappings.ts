@@ -9,7 +9,7 @@ import { putMappingsSchema } from "../../schemas/connections";
 import { getConnection } from "../../services/connections";
 import { listMappings, replaceMappings } from "../../services/field-mappings";
 import { buildDescription, emptyTicket, sampleTicket } from "../../sync/description-builder";
-import { descriptionPreviewSchema, mappingsViewSchema } from "./connections-views";
+import { descriptionPreviewSchema, mappingsViewSchema } from "../../schemas/connection-views";
 
 const tags = ["Connections"];
 

@@ -9,7 +9,7 @@ import { pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
 import { acceptConnectionSchema, createConnectionSchema } from "../../schemas/connections";
 import { acceptConnection, createConnection, deleteConnection, getConnection, listConnections, updateConnection } from "../../services/connections";
-import { connectionViewSchema, createdConnectionSchema, listConnectionsQuerySchema, updateConnectionSchema } from "./connections-views";
+import { connectionViewSchema, createdConnectionSchema, listConnectionsQuerySchema, updateConnectionSchema } from "../../schemas/connection-views";
 import { connectionLinksApi } from "./connections-links";
 import { connectionMappingsApi } from "./connections-mappings";
 

@@ -1,10 +1,10 @@
 // What the connection routes answer, and the inputs src/schemas/connections.ts does not cover
 // (edits, link creation, the preview). The services return exactly these shapes.
 import { z } from "zod";
-import { ticketSchema } from "../../connectors/canonical";
-import { pageQuerySchema } from "../../lib/pagination";
-import { nameSchema } from "../../schemas/common";
-import { connectionSettingsSchema, fieldMappingInputSchema, sideSchema, sideSettingsSchema, valuePairSchema } from "../../schemas/connections";
+import { ticketSchema } from "../connectors/canonical";
+import { pageQuerySchema } from "../lib/pagination";
+import { nameSchema } from "./common";
+import { connectionSettingsSchema, fieldMappingInputSchema, sideSchema, sideSettingsSchema, valuePairSchema } from "./connections";
 
 export const connectionStatusSchema = z.enum(["pending", "active", "paused"]);
 
