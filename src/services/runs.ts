@@ -1,7 +1,8 @@
 // Sync runs as the API and pages show them, and asking a connection's Durable Object for one.
-import { and, desc, eq, gte, lt, or } from "drizzle-orm";
+import { and, desc, eq, gte, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { connections, connectionSides, runItems, syncRuns } from "../db/schema";
+import { runItems, syncRuns } from "../db/schema";
+import { findVisibleConnection } from "./connections";
 import { ApiError, notFound } from "../api/error-codes";
 import type { OrgScope, Principal } from "../auth/principal";
 import { pageOf } from "../lib/pagination";
@@ -11,15 +12,9 @@ import { auditEntry } from "./audit";
 
 const adviceFor = (code: string | null) => (code && code in SYNC_ERRORS ? SYNC_ERRORS[code as SyncErrorCode].advice : null);
 
-/** The connection if the caller's organisation is one of its sides (or created it), else 404. */
+/** The connection if the caller's organisation may see it, else 404 (one rule: services/connections). */
 export async function visibleConnection(db: Db, scope: OrgScope, connectionId: string) {
-  const [row] = await db
-    .selectDistinct({ id: connections.id, createdByOrgId: connections.createdByOrgId, status: connections.status })
-    .from(connections)
-    .leftJoin(connectionSides, eq(connectionSides.connectionId, connections.id))
-    .where(and(eq(connections.id, connectionId), or(eq(connections.createdByOrgId, scope.orgId), eq(connectionSides.orgId, scope.orgId))))
-    .limit(1);
-  if (!row) throw notFound("Connection");
+  const { row } = await findVisibleConnection(db, scope, connectionId);
   return row;
 }
 
