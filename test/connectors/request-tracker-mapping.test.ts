@@ -68,7 +68,8 @@ describe("RT ↔ canonical mapping", () => {
     const write = fc.record({
       title: text, statusId: fc.constantFrom(...DEFAULT_STATUSES.map((s) => s.name)), priorityId: fc.constantFrom("0", "50", "100"),
       queueId: fc.constantFrom(...store.queues.map((q) => q.Name)), assigneeId: fc.constantFrom(...store.users.map((u) => u.Name)),
-      requester: fc.record({ id: fc.constant(null), name: text, email: fc.emailAddress() }),
+      // A matched contact: RT takes a requester only when the user exists (see ticketWriteToRt).
+      requester: fc.emailAddress().chain((email) => fc.record({ id: fc.constant(email), name: text, email: fc.constant(email) })),
       customFields: fc.record({ Severity: fc.constantFrom("Low", "Medium", "High", "Critical"), Tags: text }),
       partnerReference: text, description: text, extra: fc.record({ Due: iso, TimeEstimated: fc.integer({ min: 0, max: 500 }) }),
     }, { requiredKeys: [] });

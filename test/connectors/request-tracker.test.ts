@@ -111,9 +111,14 @@ describe("reading and writing tickets", () => {
     const client = connect();
     const created = await client.createTicket("ticket", {
       title: "Synced from partner", description: "Body text", queueId: "Support", statusId: "open", priorityId: "50", assigneeId: "alice",
-      requester: { id: null, name: "Nina New", email: "nina@new.example" }, partnerReference: "CW-777", customFields: { Severity: "High" },
+      requester: { id: "carol@acme.example", name: "Carol Customer", email: "carol@acme.example" }, partnerReference: "CW-777", customFields: { Severity: "High" },
     });
-    expect(created).toMatchObject({ title: "Synced from partner", description: "Body text", queue: { name: "Support" }, status: { id: "open" }, priority: { id: "50", name: "Medium" }, assignee: { id: "alice" }, requester: { email: "nina@new.example" }, partnerReference: "CW-777", customFields: { Severity: "High" } });
+    expect(created).toMatchObject({ title: "Synced from partner", description: "Body text", queue: { name: "Support" }, status: { id: "open" }, priority: { id: "50", name: "Medium" }, assignee: { id: "alice" }, requester: { email: "carol@acme.example" }, partnerReference: "CW-777", customFields: { Severity: "High" } });
+    // An address RT does not know is not sent: RT would create a user, and Lockstep never creates contacts.
+    const users = sim.store.users.length;
+    const unknown = await client.createTicket("ticket", { title: "Unknown requester", queueId: "Support", statusId: "new", requester: { id: null, name: "Nina New", email: "nina@new.example" } });
+    expect(unknown.requester?.email ?? null).not.toBe("nina@new.example");
+    expect(sim.store.users.length).toBe(users);
     const found = await client.findByPartnerReference("ticket", "CW-777");
     expect(found?.id).toBe(created.id);
     expect(await client.findByPartnerReference("ticket", "CW-000")).toBeNull();

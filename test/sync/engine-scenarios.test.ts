@@ -243,3 +243,21 @@ describe("existing tickets", () => {
     expect((await bClient.getTicket(premade[0]!.id, "ticket")).title).toBe(sources[0]!.title);
   });
 });
+
+describe("requesters", () => {
+  it("are matched by email on the other side, and an unknown one is named in the description, never created", async () => {
+    const id = await connection();
+    a.store.addUser({ id: 90, Name: "zed@only-a.example", EmailAddress: "zed@only-a.example", RealName: "Zed Zulu", Privileged: false, Disabled: false });
+    const aClient = client("rt-a.sim.test");
+    const known = await aClient.createTicket("ticket", { title: "Known requester", queueId: "3", statusId: "new", priorityId: "50", requester: { id: "carol@acme.example", name: null, email: "carol@acme.example" } });
+    const unknown = await aClient.createTicket("ticket", { title: "Unknown requester", queueId: "3", statusId: "new", priorityId: "50", requester: { id: "zed@only-a.example", name: null, email: "zed@only-a.example" } });
+    const usersOnB = b.store.users.length;
+    expect((await run(id)).status).toBe("success");
+    const bClient = client("rt-b.sim.test");
+    expect((await bClient.findByPartnerReference("ticket", known.number))!.requester?.email).toBe("carol@acme.example");
+    const copy = (await bClient.findByPartnerReference("ticket", unknown.number))!;
+    expect(copy.requester?.email ?? null).toBeNull();
+    expect(copy.description).toContain("Requester: Zed Zulu <zed@only-a.example>");
+    expect(b.store.users.length).toBe(usersOnB);
+  });
+});

@@ -111,7 +111,9 @@ export function ticketWriteToRt(write: TicketWrite, ctx: Pick<MappingContext, "p
   if (write.priorityId !== undefined) body.Priority = Number(write.priorityId);
   if (write.queueId !== undefined) body.Queue = write.queueId;
   if (write.assigneeId !== undefined) body.Owner = write.assigneeId;
-  if (write.requester !== undefined) body.Requestor = write.requester.email ?? write.requester.id;
+  // Only a known RT user becomes Requestor: RT would create a user for an unknown address, and
+  // Lockstep never creates contacts (the engine keeps an unmatched requester in the description).
+  if (write.requester?.id) body.Requestor = write.requester.email ?? write.requester.id;
   const cfs: Record<string, unknown> = { ...(write.customFields ?? {}) };
   if (write.partnerReference !== undefined) cfs[ctx.partnerReferenceField] = write.partnerReference;
   if (Object.keys(cfs).length) body.CustomFields = cfs;

@@ -106,6 +106,11 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
         const fallback = target.settings.defaults.fallbackContactId;
         // Never create a contact: a match, else the fallback contact, else name and email as text.
         fields.requester = contact ?? (fallback ? { id: fallback, name: null, email: null } : { id: null, name: op.requesterName, email: op.requesterEmail });
+        if (!contact && !fallback && !(fields.description ?? "").includes(op.requesterEmail)) {
+          // Platforms without display fields for an unknown requester still show who asked.
+          const who = op.requesterName ? `${op.requesterName} <${op.requesterEmail}>` : op.requesterEmail;
+          fields.description = `Requester: ${who}\n${fields.description ?? ""}`;
+        }
       }
       created = await target.client.createTicket(ticketType, fields);
     }
