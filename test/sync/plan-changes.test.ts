@@ -150,5 +150,13 @@ describe("planning", () => {
       }),
     );
     expect(on).toEqual([expect.objectContaining({ kind: "create", on: "source", fields: expect.objectContaining({ statusId: "2" }) })]);
+    // A target ticket that carries a source number is one of ours: never copied back.
+    const ours = planChanges(
+      input({
+        changes: { source: [], target: [ticket("T10", { partnerReference: "#S7" })] },
+        settings: { ...settings, source: sideSettingsSchema.parse({ defaults: { statusId: "1", priorityId: "3" } }), connection: connectionSettingsSchema.parse({ bidirectionalCreation: { enabled: true } }) },
+      }),
+    );
+    expect(ours).toEqual([expect.objectContaining({ kind: "skip", reason: "it was created from source ticket #S7; link the pair instead" })]);
   });
 });

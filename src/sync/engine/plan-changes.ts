@@ -55,6 +55,9 @@ function planCreation(input: PlanInput, ticket: Ticket, from: Side, resume: Link
     const bidi = input.settings.connection.bidirectionalCreation;
     // Target tickets nobody asked to carry back are not news: no item, no noise.
     if (!bidi.enabled) return null;
+    // A target ticket naming a source ticket came from this sync (its link is gone, or it is
+    // another connection's copy): carrying it back would start a ping-pong of copies.
+    if (ticket.partnerReference) return { kind: "skip", ticket, side: from, reason: `it was created from source ticket ${ticket.partnerReference}; link the pair instead`, link: resume };
     if (bidi.filter && !fieldFilterPasses(ticket, bidi.filter)) return { kind: "skip", ticket, side: from, reason: "it does not match the bi-directional creation filter", link: resume };
   }
   const excluded = filteredOut(ticket, input.settings[from].filters);
