@@ -11,25 +11,12 @@ import type { AccountDeps } from "../../services/platform-accounts";
 import { readField } from "./field-access";
 import { loadConnection, type ConnectionContext } from "./load-connection";
 import { loadLinks } from "./links-store";
+import { listChangedSince } from "./list-changes";
 import { rulesFor } from "./mapping-rules";
 import { TYPES_KEY } from "./plan-changes";
 import type { Side, SyncedValues } from "./types";
 
 export type LinkExistingResult = { linked: number; alreadyLinked: number; unmatched: number };
-
-async function allTickets(context: ConnectionContext, side: Side, since: string): Promise<Ticket[]> {
-  const { client } = context.sides[side];
-  const out: Ticket[] = [];
-  for (const ticketType of client.syncedTicketTypes()) {
-    let cursor: string | null = null;
-    do {
-      const page = await client.listChanged({ since, cursor, ticketType });
-      out.push(...page.tickets);
-      cursor = page.nextCursor;
-    } while (cursor);
-  }
-  return out;
-}
 
 export function baseValues(context: ConnectionContext, source: Ticket, target: Ticket): SyncedValues {
   const synced: SyncedValues = { [TYPES_KEY]: { source: source.ticketType, target: target.ticketType } };
@@ -43,7 +30,7 @@ export function baseValues(context: ConnectionContext, source: Ticket, target: T
 export async function linkByPartnerReference(deps: AccountDeps, connectionId: string, since: string): Promise<LinkExistingResult> {
   const db: Db = deps.db;
   const context = await loadConnection(deps, connectionId);
-  const [sources, targets] = await Promise.all([allTickets(context, "source", since), allTickets(context, "target", since)]);
+  const [sources, targets] = await Promise.all([listChangedSince(context.sides.source.client, since), listChangedSince(context.sides.target.client, since)]);
   const sourceByNumber = new Map(sources.map((t) => [t.number, t]));
   const sourceById = new Map(sources.map((t) => [t.id, t]));
   const existing = await loadLinks(db, connectionId, { source: sources.map((t) => t.id), target: targets.map((t) => t.id) });

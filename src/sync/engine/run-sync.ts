@@ -14,6 +14,7 @@ import { applyOperation, type ItemRecord } from "./apply-plan";
 import { advance, listSince, loadCursor, saveCursor, type Cursor } from "./change-cursor";
 import { ConnectionNotReady, loadConnection, type ConnectionContext } from "./load-connection";
 import { loadLinks } from "./links-store";
+import { listChangedSince } from "./list-changes";
 import { planChanges } from "./plan-changes";
 import { syncCodeForKind, SYNC_ERRORS, type SyncErrorCode } from "./sync-errors";
 import type { PlannedOperation, Side } from "./types";
@@ -35,20 +36,6 @@ export type RunResult = { runId: string; status: RunStatus; counts: Record<ItemR
 export type PlanSummary = { action: string; side: Side; ticket: string; detail: string };
 
 const DEFAULT_FIRST_RUN_DAYS = 30;
-
-async function listChanges(context: ConnectionContext, side: Side, since: string): Promise<Ticket[]> {
-  const { client } = context.sides[side];
-  const tickets: Ticket[] = [];
-  for (const ticketType of client.syncedTicketTypes()) {
-    let cursor: string | null = null;
-    do {
-      const page = await client.listChanged({ since, cursor, ticketType });
-      tickets.push(...page.tickets);
-      cursor = page.nextCursor;
-    } while (cursor);
-  }
-  return tickets;
-}
 
 /** Tickets that failed last time and did not change since: read by id, so they are retried. */
 async function retriesNotListed(context: ConnectionContext, side: Side, retry: string[], listed: Ticket[]): Promise<Ticket[]> {
@@ -124,7 +111,7 @@ export async function runSync(deps: AccountDeps, request: RunRequest): Promise<R
       // A full resync re-reads everything but keeps the list of tickets to retry.
       const cursor: Cursor = request.mode === "full" ? { watermark: null, seen: [], retry: stored.retry } : stored;
       const listedAt = Date.now();
-      const listed = await listChanges(context, side, listSince(cursor, fallback));
+      const listed = await listChangedSince(context.sides[side].client, listSince(cursor, fallback));
       const { fresh, next } = advance(cursor, listed, listedAt);
       changes[side] = [...fresh, ...(await retriesNotListed(context, side, cursor.retry, listed))];
       nextCursors[side] = { ...next, retry: [] };
