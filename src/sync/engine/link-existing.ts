@@ -14,7 +14,7 @@ import { loadLinks } from "./links-store";
 import { listChangedSince } from "./list-changes";
 import { rulesFor } from "./mapping-rules";
 import { TYPES_KEY } from "./plan-changes";
-import type { Side, SyncedValues } from "./types";
+import type { SyncedValues } from "./types";
 
 export type LinkExistingResult = { linked: number; alreadyLinked: number; unmatched: number };
 
