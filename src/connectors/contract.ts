@@ -27,6 +27,8 @@ export type ConnectorFacts = {
   /** Largest attachment the platform takes, in bytes (null: no documented limit). */
   maxAttachmentBytes: number | null;
   supports: { timeEntries: boolean; webhooks: "signed" | "unsigned" | "none"; partnerReference: boolean; originalTimestamps: boolean };
+  /** The platform's note types and whether each is visible to the customer. */
+  noteTypes: readonly { id: string; name: string; public: boolean }[];
   /** Help for the account form: where each credential is found. */
   credentialHelp: Record<string, string>;
   /** The platform's own page for a ticket, for links in run details. */

@@ -51,12 +51,17 @@ function client(host: string): ConnectorClient {
   });
 }
 
-async function connection(options: { statusPairs?: typeof STATUS_PAIRS; bidirectionalCreation?: boolean; targetAccount?: string } = {}) {
+type CommentSettings = { public?: boolean; internal?: boolean; incomingPublicAs?: string; incomingInternalAs?: string };
+
+async function connection(options: { statusPairs?: typeof STATUS_PAIRS; bidirectionalCreation?: boolean; targetAccount?: string; comments?: { source?: CommentSettings; target?: CommentSettings } } = {}) {
   return createConnection(
     org.organisation.id,
     {
-      source: { accountId: accounts.a, settings: { filters: { queueIds: ["3"] } } },
-      target: { accountId: options.targetAccount ?? accounts.b, settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } },
+      source: { accountId: accounts.a, settings: { filters: { queueIds: ["3"] }, ...(options.comments?.source ? { comments: options.comments.source } : {}) } },
+      target: {
+        accountId: options.targetAccount ?? accounts.b,
+        settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" }, ...(options.comments?.target ? { comments: options.comments.target } : {}) },
+      },
     },
     {
       mappings: [
@@ -259,5 +264,76 @@ describe("requesters", () => {
     expect(copy.requester?.email ?? null).toBeNull();
     expect(copy.description).toContain("Requester: Zed Zulu <zed@only-a.example>");
     expect(b.store.users.length).toBe(usersOnB);
+  });
+});
+
+describe("comments", () => {
+  async function pair(id: string) {
+    const [first] = await sourceTickets();
+    const copy = (await client("rt-b.sim.test").findByPartnerReference("ticket", first!.number))!;
+    return { source: first!, copy };
+  }
+  const bodiesOn = async (host: string, ticketId: string, text: string) =>
+    (await client(host).listComments(ticketId, "ticket")).filter((c) => c.body.includes(text));
+
+  it("travel both ways as the toggles say, with attribution, each exactly once over several runs", async () => {
+    const id = await connection({ comments: { source: { public: true, internal: true }, target: { public: true, internal: false } } });
+    await run(id);
+    const { source, copy } = await pair(id);
+    await client("rt-a.sim.test").addComment(source.id, "ticket", { body: "Public from A", format: "text", public: true });
+    await client("rt-a.sim.test").addComment(source.id, "ticket", { body: "Internal from A", format: "text", public: false });
+    await client("rt-b.sim.test").addComment(copy.id, "ticket", { body: "Public from B", format: "text", public: true });
+    await client("rt-b.sim.test").addComment(copy.id, "ticket", { body: "Internal from B", format: "text", public: false });
+    for (let i = 0; i < 3; i++) await run(id);
+
+    const publicOnB = await bodiesOn("rt-b.sim.test", copy.id, "Public from A");
+    expect(publicOnB).toHaveLength(1);
+    expect(publicOnB[0]).toMatchObject({ public: true, kind: "correspond" });
+    expect(publicOnB[0]!.body).toMatch(/^Lockstep Integration wrote on \d{4}-\d\d-\d\d \d\d:\d\d UTC \(Lockstep ref cml_/);
+    expect(await bodiesOn("rt-b.sim.test", copy.id, "Internal from A")).toEqual([expect.objectContaining({ public: false, kind: "comment" })]);
+    expect(await bodiesOn("rt-a.sim.test", source.id, "Public from B")).toEqual([expect.objectContaining({ public: true })]);
+    // The target's internal comments are switched off: they stay on B.
+    expect(await bodiesOn("rt-a.sim.test", source.id, "Internal from B")).toHaveLength(0);
+    // And nothing came back to where it started.
+    expect(await bodiesOn("rt-a.sim.test", source.id, "Public from A")).toHaveLength(1);
+  });
+
+  it("never turn an internal note public, whatever note type inbound comments are set to", async () => {
+    const id = await connection({ comments: { source: { public: true, internal: true }, target: { incomingInternalAs: "correspond" } } });
+    await run(id);
+    const { source, copy } = await pair(id);
+    await client("rt-a.sim.test").addComment(source.id, "ticket", { body: "Secret diagnosis", format: "text", public: false });
+    await run(id);
+    expect(await bodiesOn("rt-b.sim.test", copy.id, "Secret diagnosis")).toEqual([expect.objectContaining({ public: false, kind: "comment" })]);
+  });
+
+  it("are not posted twice when the answer to a post is lost", async () => {
+    const id = await connection();
+    await run(id);
+    const { source, copy } = await pair(id);
+    await client("rt-a.sim.test").addComment(source.id, "ticket", { body: "Lost answer", format: "text", public: true });
+    b.faults.next({ kind: "lose_response" }, { method: "POST", path: /\/correspond$/ });
+    await run(id);
+    await run(id);
+    expect(await bodiesOn("rt-b.sim.test", copy.id, "Lost answer")).toHaveLength(1);
+  });
+
+  it("report a failing comment on the item and retry only that one next run", async () => {
+    const id = await connection();
+    await run(id);
+    const { source, copy } = await pair(id);
+    await client("rt-a.sim.test").addComment(source.id, "ticket", { body: "First", format: "text", public: true });
+    await client("rt-a.sim.test").addComment(source.id, "ticket", { body: "Second", format: "text", public: true });
+    b.faults.next({ kind: "status", status: 500, body: JSON.stringify({ message: "Database locked" }) }, { method: "POST", path: /\/correspond$/ });
+    const failing = await run(id);
+    const [item] = (await createDb(env.DB).select().from(runItems).where(eq(runItems.runId, failing.runId))).filter((i) => i.sourceTicketId === source.id);
+    const counts = JSON.parse(item!.childCounts) as { comments: { synced: number; failed: number; errors: { code: string; message: string }[] } };
+    expect(counts.comments).toMatchObject({ synced: 1, failed: 1, errors: [{ code: "platform_unavailable", message: "Database locked" }] });
+    const posts = () => b.faults.calls.filter((c) => c.method === "POST" && c.path.endsWith("/correspond")).length;
+    const before = posts();
+    await run(id);
+    expect(posts() - before).toBe(1);
+    expect(await bodiesOn("rt-b.sim.test", copy.id, "First")).toHaveLength(1);
+    expect(await bodiesOn("rt-b.sim.test", copy.id, "Second")).toHaveLength(1);
   });
 });

@@ -17,6 +17,12 @@ export const connectwiseFacts: ConnectorFacts = {
   },
   // No documented limit for /system/documents uploads (to verify on a sandbox).
   maxAttachmentBytes: null,
+  // Discussion and Resolution notes reach the customer (portal, emails); Internal notes do not.
+  noteTypes: [
+    { id: "discussion", name: "Discussion", public: true },
+    { id: "internal", name: "Internal", public: false },
+    { id: "resolution", name: "Resolution", public: true },
+  ],
   supports: { timeEntries: true, webhooks: "none", partnerReference: true, originalTimestamps: false },
   credentialHelp: {
     companyId: "The Company field on the ConnectWise PSA login page (also shown under System > My Company).",

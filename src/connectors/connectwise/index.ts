@@ -62,11 +62,7 @@ export function createConnectWiseClient(api: ConnectWiseApi, credentials: Connec
         priorities: priorities.map((p) => ({ id: String(p.id), name: p.name })),
         ticketTypes: perBoard.flatMap(({ board, types }) => types.map((t) => ({ id: String(t.id), name: `${board.name} / ${t.name}` }))),
         companies: companies.map((c) => ({ id: String(c.id), name: c.name })),
-        noteTypes: [
-          { id: "discussion", name: "Discussion", public: true },
-          { id: "internal", name: "Internal", public: false },
-          { id: "resolution", name: "Resolution", public: true },
-        ],
+        noteTypes: [...connectwiseFacts.noteTypes],
         customFields: (sample?.customFields ?? []).map((f) => ({ id: String(f.id), name: f.caption ?? `Custom field ${f.id}`, type: f.entryMethod === "List" ? "select" : CUSTOM_FIELD_TYPES[f.type ?? ""] ?? "text" })),
         members: members.filter((m) => !m.inactiveFlag).map((m) => ({ id: String(m.id), name: [m.firstName, m.lastName].filter(Boolean).join(" ") || m.identifier })),
         workRoles: workRoles.map((r) => ({ id: String(r.id), name: r.name })),

@@ -1,6 +1,7 @@
 // Request Tracker 5 (REST2) as data. Sources: RT's POD in lib/RT/REST2.pm and the REST2 resource
 // code (bestpractical/rt, 5.0.x), etc/RT_Config.pm.in for `$MaxAttachmentSize`.
 import type { ConnectorFacts } from "../contract";
+import { NOTE_TYPES } from "./mapping";
 
 export const requestTrackerFacts: ConnectorFacts = {
   key: "request-tracker",
@@ -16,6 +17,7 @@ export const requestTrackerFacts: ConnectorFacts = {
     source: "RT has no built-in rate limit (REST2 POD); this is Lockstep's own polite pace for a self-hosted server. A proxy in front may still answer 429 with Retry-After.",
   },
   maxAttachmentBytes: 10 * 1024 * 1024,
+  noteTypes: NOTE_TYPES,
   supports: { timeEntries: true, webhooks: "none", partnerReference: true, originalTimestamps: false },
   credentialHelp: {
     token: "In RT: Logged in as … → Settings → Auth Tokens → Create; copy the token shown once. Needs RT::Authen::Token (built into RT 5).",

@@ -1,5 +1,6 @@
 // ServiceNow as data: what the engine, the account pages and the Durable Object need to know.
 import type { ConnectorFacts } from "../contract";
+import { NOTE_TYPES } from "./mapping";
 
 export const servicenowFacts: ConnectorFacts = {
   key: "servicenow",
@@ -19,6 +20,7 @@ export const servicenowFacts: ConnectorFacts = {
   },
   // com.glide.attachment.max_size defaults to 1024 MB (per instance property).
   maxAttachmentBytes: 1024 * 1024 * 1024,
+  noteTypes: NOTE_TYPES,
   supports: {
     // Needs the Time Worked plugin (task_time_worked); listTimeEntries fails with "Invalid table" without it.
     timeEntries: true,

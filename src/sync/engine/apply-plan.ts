@@ -14,6 +14,7 @@ import type { ConnectionContext } from "./load-connection";
 import type { MappingRule } from "./mapping-rules";
 import { TYPES_KEY } from "./plan-changes";
 import { syncCodeForKind, SyncItemError, type SyncErrorCode } from "./sync-errors";
+import type { ChildCounts } from "./sync-comments";
 import { otherSide, type Conflict, type PlannedOperation, type Side, type SyncedValues } from "./types";
 
 export type ItemRecord = {
@@ -28,6 +29,8 @@ export type ItemRecord = {
   errorMessage: string | null;
   vendorMessage: string | null;
   conflicts: Conflict[];
+  /** Comments (attachments, time entries) carried with the ticket, by outcome. */
+  children?: { comments?: ChildCounts };
   /** The side whose ticket the item is about, for issues. */
   side: Side;
   ticketId: string;

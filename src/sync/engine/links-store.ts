@@ -50,3 +50,8 @@ export function linkWhere(connectionId: string, sourceId: string | null, targetI
     or(sourceId ? eq(ticketLinks.sourceTicketId, sourceId) : undefined, targetId ? eq(ticketLinks.targetTicketId, targetId) : undefined),
   );
 }
+
+export async function findLinkById(db: Db, id: string): Promise<LinkState | null> {
+  const [row] = await db.select().from(ticketLinks).where(eq(ticketLinks.id, id)).limit(1);
+  return row && row.state === "linked" ? toLinkState(row) : null;
+}

@@ -3,14 +3,21 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { connections, connectionSides, fieldMappings, valuePairs } from "../../db/schema";
-import type { ConnectorClient } from "../../connectors/contract";
+import type { ConnectorClient, ConnectorFacts } from "../../connectors/contract";
 import { connectionSettingsSchema, sideSettingsSchema, type ConnectionSettings, type SideSettings } from "../../schemas/connections";
 import { clientForAccount, type AccountDeps } from "../../services/platform-accounts";
 import { scopeOf } from "../../auth/principal";
 import type { MappingRule } from "./mapping-rules";
 import type { Side } from "./types";
 
-export type SideContext = { orgId: string; accountId: string; client: ConnectorClient; settings: SideSettings; ticketUrl: (t: { id: string; ticketType: string; number: string }) => string };
+export type SideContext = {
+  orgId: string;
+  accountId: string;
+  client: ConnectorClient;
+  settings: SideSettings;
+  noteTypes: ConnectorFacts["noteTypes"];
+  ticketUrl: (t: { id: string; ticketType: string; number: string }) => string;
+};
 
 export type ConnectionContext = {
   id: string;
@@ -38,6 +45,7 @@ export async function loadConnection(deps: AccountDeps, connectionId: string): P
       accountId: row.platformAccountId,
       client,
       settings: sideSettingsSchema.parse(JSON.parse(row.settings)),
+      noteTypes: connector.facts.noteTypes,
       ticketUrl: (t) => connector.facts.ticketUrl(account.baseUrl, t),
     };
   }

@@ -13,7 +13,8 @@ import { buildDescription } from "../description-builder";
 import { applyOperation, type ItemRecord } from "./apply-plan";
 import { advance, listSince, loadCursor, saveCursor, type Cursor } from "./change-cursor";
 import { ConnectionNotReady, loadConnection, type ConnectionContext } from "./load-connection";
-import { loadLinks } from "./links-store";
+import { findLinkById, loadLinks } from "./links-store";
+import { emptyCounts, syncComments } from "./sync-comments";
 import { listChangedSince } from "./list-changes";
 import { planChanges } from "./plan-changes";
 import { syncCodeForKind, SYNC_ERRORS, type SyncErrorCode } from "./sync-errors";
@@ -36,6 +37,26 @@ export type RunResult = { runId: string; status: RunStatus; counts: Record<ItemR
 export type PlanSummary = { action: string; side: Side; ticket: string; detail: string };
 
 const DEFAULT_FIRST_RUN_DAYS = 30;
+
+/** A pair whose fields were in step but whose comments moved: still worth an item. */
+function commentsOnlyItem(op: Extract<PlannedOperation, { kind: "in_sync" }>): ItemRecord {
+  const { link } = op;
+  return {
+    outcome: "updated",
+    linkId: link.id,
+    sourceTicketId: link.sourceTicketId,
+    targetTicketId: link.targetTicketId,
+    sourceNumber: link.sourceNumber,
+    targetNumber: link.targetNumber,
+    reason: "comments only",
+    errorCode: null,
+    errorMessage: null,
+    vendorMessage: null,
+    conflicts: [],
+    side: op.side,
+    ticketId: op.ticket.id,
+  };
+}
 
 /** Tickets that failed last time and did not change since: read by id, so they are retried. */
 async function retriesNotListed(context: ConnectionContext, side: Side, retry: string[], listed: Ticket[]): Promise<Ticket[]> {
@@ -152,8 +173,16 @@ export async function runSync(deps: AccountDeps, request: RunRequest): Promise<R
   await db.update(syncRuns).set({ phase: "syncing tickets", ticketsTotal: plan.length }).where(eq(syncRuns.id, runId));
   let done = 0;
   for (const op of plan) {
-    const item = await applyOperation(db, context, op);
+    let item = await applyOperation(db, context, op);
     done++;
+    const linkId = op.kind === "in_sync" ? op.link.id : item?.outcome !== "failed" ? item?.linkId : null;
+    if (linkId && (op.kind === "create" || op.kind === "update" || op.kind === "in_sync")) {
+      const link = await findLinkById(db, linkId);
+      const comments = link ? await syncComments(db, context, link) : emptyCounts();
+      if (!item && (comments.synced || comments.failed)) item = commentsOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
+      if (item) item.children = { comments };
+      if (comments.failed && item) nextCursors[item.side]!.retry.push(item.ticketId);
+    }
     if (!item) continue;
     counts[item.outcome]++;
     if (item.outcome === "failed") nextCursors[item.side]!.retry.push(item.ticketId);
@@ -194,6 +223,7 @@ async function recordItem(db: Db, connectionId: string, runId: string, item: Ite
       errorMessage: item.errorMessage,
       vendorMessage: item.vendorMessage,
       conflicts: JSON.stringify(item.conflicts),
+      childCounts: JSON.stringify(item.children ?? {}),
       createdAt: now,
     }),
     db.update(syncRuns).set({ ticketsDone: done }).where(eq(syncRuns.id, runId)),

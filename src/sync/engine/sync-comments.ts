@@ -1,0 +1,96 @@
+// Comments of a linked pair, each copied exactly once and never echoed back. Every copy is
+// recorded (comment_links) before it is written, and its body names that record, so a copy
+// whose answer was lost is recognised on the next run instead of being posted twice. An
+// internal comment is only ever written as an internal note.
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { commentLinks } from "../../db/schema";
+import type { Comment, CommentWrite } from "../../connectors/canonical";
+import { ConnectorError } from "../../connectors/errors";
+import { newId } from "../../lib/ids";
+import { nowIso } from "../../lib/time";
+import type { ConnectionContext } from "./load-connection";
+import { syncCodeForKind } from "./sync-errors";
+import { otherSide, type LinkState, type Side } from "./types";
+
+export type ChildCounts = { synced: number; failed: number; skipped: number; errors: { id: string; code: string; message: string }[] };
+
+export const emptyCounts = (): ChildCounts => ({ synced: 0, failed: 0, skipped: 0, errors: [] });
+
+const REF = /\(Lockstep ref (cml_[0-9a-z]+)\)/;
+
+function attribution(comment: Comment, ref: string): string {
+  const who = comment.author?.name ?? comment.author?.email ?? "Someone";
+  const when = `${comment.createdAt.slice(0, 16).replace("T", " ")} UTC`;
+  return `${who} wrote on ${when} (Lockstep ref ${ref}):`;
+}
+
+/** The note type to write as on `side`: the admin's choice, unless it would make an internal comment public. */
+function kindFor(context: ConnectionContext, side: Side, isPublic: boolean): string | undefined {
+  const { settings, noteTypes } = context.sides[side];
+  const chosen = isPublic ? settings.comments.incomingPublicAs : settings.comments.incomingInternalAs;
+  if (!chosen) return undefined;
+  const type = noteTypes.find((t) => t.id === chosen);
+  if (!type || (!isPublic && type.public)) return undefined;
+  return chosen;
+}
+
+function eligible(context: ConnectionContext, side: Side, comment: Comment): boolean {
+  const { comments } = context.sides[side].settings;
+  if (comment.public ? !comments.public : !comments.internal) return false;
+  return comments.noteTypes.length === 0 || comments.noteTypes.includes(comment.kind);
+}
+
+export async function syncComments(db: Db, context: ConnectionContext, link: LinkState): Promise<ChildCounts> {
+  const counts = emptyCounts();
+  const enabled = (["source", "target"] as const).some((s) => context.sides[s].settings.comments.public || context.sides[s].settings.comments.internal);
+  if (!enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
+  const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
+  const types = { source: link.synced["$ticketTypes"]?.source ?? context.sides.source.client.syncedTicketTypes()[0]!, target: link.synced["$ticketTypes"]?.target ?? context.sides.target.client.syncedTicketTypes()[0]! };
+  const lists: Record<Side, Comment[]> = {
+    source: await context.sides.source.client.listComments(ids.source, types.source),
+    target: await context.sides.target.client.listComments(ids.target, types.target),
+  };
+  const records = await db.select().from(commentLinks).where(eq(commentLinks.ticketLinkId, link.id));
+  // Every comment id either side already knows: originals we handled and copies we wrote.
+  const known: Record<Side, Set<string>> = { source: new Set(), target: new Set() };
+  for (const r of records) {
+    // Pending and failed originals are tried again; only settled ones are known.
+    if (r.state === "done" || r.state === "skipped") known[r.originSide].add(r.originId);
+    if (r.copyId) known[otherSide(r.originSide)].add(r.copyId);
+  }
+  for (const from of ["source", "target"] as const) {
+    const to = otherSide(from);
+    const ordered = [...lists[from]].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    for (const comment of ordered) {
+      if (known[from].has(comment.id) || REF.test(comment.body)) continue;
+      if (!eligible(context, from, comment)) continue;
+      const existing = records.find((r) => r.originSide === from && r.originId === comment.id);
+      const ref = existing?.id ?? newId("cml");
+      const now = nowIso();
+      if (!existing) {
+        await db.insert(commentLinks).values({ id: ref, ticketLinkId: link.id, originSide: from, originId: comment.id, state: "pending", createdAt: now, updatedAt: now });
+      }
+      // A copy written before its answer was lost carries our ref: adopt it instead of writing again.
+      const adopted = lists[to].find((c) => REF.exec(c.body)?.[1] === ref);
+      try {
+        let copyId = adopted?.id;
+        if (!copyId) {
+          const write: CommentWrite = { body: `${attribution(comment, ref)}\n\n${comment.body}`, format: comment.format, public: comment.public };
+          const kind = kindFor(context, to, comment.public);
+          if (kind) write.kind = kind;
+          copyId = (await context.sides[to].client.addComment(ids[to], types[to], write)).id;
+        }
+        await db.update(commentLinks).set({ copyId, state: "done", errorCode: null, errorMessage: null, updatedAt: nowIso() }).where(eq(commentLinks.id, ref));
+        counts.synced++;
+      } catch (err) {
+        const code = err instanceof ConnectorError ? syncCodeForKind(err.kind) : "internal_error";
+        const message = err instanceof ConnectorError ? err.vendorMessage : String(err);
+        await db.update(commentLinks).set({ state: "failed", errorCode: code, errorMessage: message, updatedAt: nowIso() }).where(and(eq(commentLinks.id, ref)));
+        counts.failed++;
+        counts.errors.push({ id: comment.id, code, message });
+      }
+    }
+  }
+  return counts;
+}
