@@ -11,8 +11,7 @@ import { loadConfig } from "../env";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import { outboundFetch } from "../connectors/outbound-fetch";
-import type { AccountDeps } from "../services/platform-accounts";
-import { runSync, type PlanSummary, type RunRequest } from "./engine/run-sync";
+import { runSync, type EngineDeps, type PlanSummary, type RunRequest } from "./engine/run-sync";
 
 export type RunAsk = Omit<RunRequest, "runId"> & { connectionId: string };
 export type RunAnswer =
@@ -25,9 +24,15 @@ const PENDING_KEY = "pending";
 export class ConnectionSync extends DurableObject<Env> {
   /** The run this instance is carrying out, if any. */
   private current: Promise<unknown> | null = null;
-  private deps(): AccountDeps {
+  private deps(): EngineDeps {
     const config = loadConfig(this.env);
-    return { db: createDb(this.env.DB), encryptionKey: config.encryptionKey, allowLoopbackHttp: config.appEnv === "development", fetch: outboundFetch() };
+    return {
+      db: createDb(this.env.DB),
+      encryptionKey: config.encryptionKey,
+      allowLoopbackHttp: config.appEnv === "development",
+      fetch: outboundFetch(),
+      attachments: this.env.ATTACHMENTS,
+    };
   }
 
   async requestRun(ask: RunAsk): Promise<RunAnswer> {

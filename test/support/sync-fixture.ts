@@ -6,11 +6,11 @@ import { connections, connectionSides, fieldMappings, valuePairs } from "../../s
 import { newId } from "../../src/lib/ids";
 import { nowIso } from "../../src/lib/time";
 import { connectionSettingsSchema, sideSettingsSchema, type FieldMappingInput } from "../../src/schemas/connections";
-import type { AccountDeps } from "../../src/services/platform-accounts";
+import type { EngineDeps } from "../../src/sync/engine/run-sync";
 import { api } from "../helpers";
 
-export function engineDeps(): AccountDeps {
-  return { db: createDb(env.DB), encryptionKey: env.ENCRYPTION_KEY, allowLoopbackHttp: false, fetch: (input, init) => fetch(input, init) };
+export function engineDeps(): EngineDeps {
+  return { db: createDb(env.DB), encryptionKey: env.ENCRYPTION_KEY, allowLoopbackHttp: false, fetch: (input, init) => fetch(input, init), attachments: env.ATTACHMENTS };
 }
 
 export async function addAccount(token: string, body: Record<string, unknown>): Promise<string> {

@@ -337,3 +337,67 @@ describe("comments", () => {
     expect(await bodiesOn("rt-b.sim.test", copy.id, "Second")).toHaveLength(1);
   });
 });
+
+describe("attachments", () => {
+  async function pairFor(id: string) {
+    await run(id);
+    const [first] = await sourceTickets();
+    const copy = (await client("rt-b.sim.test").findByPartnerReference("ticket", first!.number))!;
+    return { source: first!, copy };
+  }
+  function bytes(size: number, seed: number): Uint8Array {
+    const out = new Uint8Array(size);
+    let x = seed;
+    for (let i = 0; i < size; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      out[i] = x >>> 24;
+    }
+    return out;
+  }
+  async function sha256(stream: ReadableStream<Uint8Array>) {
+    return [...new Uint8Array(await crypto.subtle.digest("SHA-256", await new Response(stream).arrayBuffer()))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  const upload = (ticketId: string, fileName: string, contentType: string, data: Uint8Array) =>
+    client("rt-a.sim.test").uploadAttachment(ticketId, "ticket", { fileName, contentType, size: data.byteLength, body: new Response(data).body! });
+
+  it("carry a 5 MB file byte for byte, once over several runs, leaving nothing staged", async () => {
+    const id = await connection();
+    const { source, copy } = await pairFor(id);
+    const data = bytes(5 * 1024 * 1024, 7);
+    await upload(source.id, "capture.bin", "application/octet-stream", data);
+    for (let i = 0; i < 3; i++) await run(id);
+    const onB = (await client("rt-b.sim.test").listAttachments(copy.id, "ticket")).filter((f) => f.fileName === "capture.bin");
+    expect(onB).toHaveLength(1);
+    const download = await client("rt-b.sim.test").downloadAttachment(copy.id, "ticket", onB[0]!);
+    expect(await sha256(download.body)).toBe(await sha256(new Response(data).body!));
+    expect((await env.ATTACHMENTS.list()).objects).toHaveLength(0);
+    // Nor does it come back to A.
+    expect((await client("rt-a.sim.test").listAttachments(source.id, "ticket")).filter((f) => f.fileName === "capture.bin")).toHaveLength(1);
+  });
+
+  it("skip, with the reason, a file over the size limit and one the type filter excludes", async () => {
+    const id = await createConnection(
+      org.organisation.id,
+      {
+        source: { accountId: accounts.a, settings: { filters: { queueIds: ["3"] }, attachments: { enabled: true, maxBytes: 1024 * 1024, allowedTypes: ["image/*", ".txt"] } } },
+        target: { accountId: accounts.b, settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } },
+      },
+      { mappings: [{ sourceField: "title", targetField: "title", kind: "direct", direction: "source_to_target" }] },
+    );
+    const { source, copy } = await pairFor(id);
+    await upload(source.id, "big.png", "image/png", bytes(2 * 1024 * 1024, 1));
+    await upload(source.id, "contract.pdf", "application/pdf", bytes(1000, 2));
+    await upload(source.id, "notes.txt", "text/plain", bytes(1000, 3));
+    const result = await run(id);
+    const [item] = (await createDb(env.DB).select().from(runItems).where(eq(runItems.runId, result.runId))).filter((i) => i.sourceTicketId === source.id);
+    const counts = JSON.parse(item!.childCounts) as { attachments: { synced: number; skipped: number; failed: number; errors: { message: string }[] } };
+    expect(counts.attachments).toMatchObject({ synced: 1, skipped: 2, failed: 0 });
+    expect(counts.attachments.errors.map((e) => e.message).sort()).toEqual([
+      "big.png is 2097152 bytes, over the limit of 1048576 bytes",
+      "type application/pdf is not among the allowed types (image/*, .txt)",
+    ]);
+    expect((await client("rt-b.sim.test").listAttachments(copy.id, "ticket")).map((f) => f.fileName)).toEqual(expect.arrayContaining(["notes.txt"]));
+    const next = await run(id);
+    expect(next.status).toBe("no_tickets");
+  });
+});

@@ -16,6 +16,7 @@ export type SideContext = {
   client: ConnectorClient;
   settings: SideSettings;
   noteTypes: ConnectorFacts["noteTypes"];
+  maxAttachmentBytes: number | null;
   ticketUrl: (t: { id: string; ticketType: string; number: string }) => string;
 };
 
@@ -46,6 +47,7 @@ export async function loadConnection(deps: AccountDeps, connectionId: string): P
       client,
       settings: sideSettingsSchema.parse(JSON.parse(row.settings)),
       noteTypes: connector.facts.noteTypes,
+      maxAttachmentBytes: connector.facts.maxAttachmentBytes,
       ticketUrl: (t) => connector.facts.ticketUrl(account.baseUrl, t),
     };
   }

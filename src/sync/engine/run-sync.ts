@@ -15,6 +15,7 @@ import { advance, listSince, loadCursor, saveCursor, type Cursor } from "./chang
 import { ConnectionNotReady, loadConnection, type ConnectionContext } from "./load-connection";
 import { findLinkById, loadLinks } from "./links-store";
 import { emptyCounts, syncComments } from "./sync-comments";
+import { syncAttachments } from "./sync-attachments";
 import { listChangedSince } from "./list-changes";
 import { planChanges } from "./plan-changes";
 import { syncCodeForKind, SYNC_ERRORS, type SyncErrorCode } from "./sync-errors";
@@ -38,8 +39,8 @@ export type PlanSummary = { action: string; side: Side; ticket: string; detail: 
 
 const DEFAULT_FIRST_RUN_DAYS = 30;
 
-/** A pair whose fields were in step but whose comments moved: still worth an item. */
-function commentsOnlyItem(op: Extract<PlannedOperation, { kind: "in_sync" }>): ItemRecord {
+/** A pair whose fields were in step but whose comments or files moved: still worth an item. */
+function childrenOnlyItem(op: Extract<PlannedOperation, { kind: "in_sync" }>): ItemRecord {
   const { link } = op;
   return {
     outcome: "updated",
@@ -48,7 +49,7 @@ function commentsOnlyItem(op: Extract<PlannedOperation, { kind: "in_sync" }>): I
     targetTicketId: link.targetTicketId,
     sourceNumber: link.sourceNumber,
     targetNumber: link.targetNumber,
-    reason: "comments only",
+    reason: "comments or attachments only",
     errorCode: null,
     errorMessage: null,
     vendorMessage: null,
@@ -95,7 +96,10 @@ function describePlan(op: PlannedOperation): PlanSummary | null {
   }
 }
 
-export async function runSync(deps: AccountDeps, request: RunRequest): Promise<RunResult> {
+/** What a run needs: the database, credentials key and fetch, and R2 to stage attachments in. */
+export type EngineDeps = AccountDeps & { attachments?: R2Bucket };
+
+export async function runSync(deps: EngineDeps, request: RunRequest): Promise<RunResult> {
   const db: Db = deps.db;
   const runId = request.runId ?? newId("run");
   const startedAt = nowIso();
@@ -179,9 +183,11 @@ export async function runSync(deps: AccountDeps, request: RunRequest): Promise<R
     if (linkId && (op.kind === "create" || op.kind === "update" || op.kind === "in_sync")) {
       const link = await findLinkById(db, linkId);
       const comments = link ? await syncComments(db, context, link) : emptyCounts();
-      if (!item && (comments.synced || comments.failed)) item = commentsOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
-      if (item) item.children = { comments };
-      if (comments.failed && item) nextCursors[item.side]!.retry.push(item.ticketId);
+      const attachments = link ? await syncAttachments(db, context, link, deps.attachments) : emptyCounts();
+      const moved = comments.synced + comments.failed + attachments.synced + attachments.failed + attachments.skipped;
+      if (!item && moved) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
+      if (item) item.children = { comments, attachments };
+      if ((comments.failed || attachments.failed) && item) nextCursors[item.side]!.retry.push(item.ticketId);
     }
     if (!item) continue;
     counts[item.outcome]++;

@@ -1,0 +1,159 @@
+// Attachments of a linked pair, each carried once. A file streams from the platform into R2
+// (hashed with SHA-256 on the way, never held whole by us), then from R2 to the other platform;
+// the staged copy is deleted after success and reused by a retry after a failure. The same
+// file (name and hash) is never attached twice: a copy whose answer was lost is recognised.
+// Files over a limit or outside the type filter are skipped with the reason, not failed.
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { attachmentLinks } from "../../db/schema";
+import type { Attachment } from "../../connectors/canonical";
+import { ConnectorError } from "../../connectors/errors";
+import { bytesToHex } from "../../lib/encoding";
+import { newId } from "../../lib/ids";
+import { nowIso } from "../../lib/time";
+import type { ConnectionContext } from "./load-connection";
+import { emptyCounts, type ChildCounts } from "./sync-comments";
+import { syncCodeForKind } from "./sync-errors";
+import { TYPES_KEY } from "./plan-changes";
+import { otherSide, type LinkState, type Side } from "./types";
+
+function typeAllowed(allowed: string[], file: Attachment): boolean {
+  if (allowed.length === 0) return true;
+  const name = file.fileName.toLowerCase();
+  const type = file.contentType.toLowerCase();
+  return allowed.some((rule) => {
+    const r = rule.toLowerCase().trim();
+    if (r.startsWith(".")) return name.endsWith(r);
+    if (r.endsWith("/*")) return type.startsWith(r.slice(0, -1));
+    return type === r;
+  });
+}
+
+function skipReason(context: ConnectionContext, from: Side, file: Attachment): string | null {
+  const to = otherSide(from);
+  const { attachments } = context.sides[from].settings;
+  if (!typeAllowed(attachments.allowedTypes, file)) return `type ${file.contentType} is not among the allowed types (${attachments.allowedTypes.join(", ")})`;
+  const platformLimit = context.sides[to].maxAttachmentBytes;
+  const limit = platformLimit === null ? attachments.maxBytes : Math.min(attachments.maxBytes, platformLimit);
+  if (file.size !== null && file.size > limit) return `${file.fileName} is ${file.size} bytes, over the limit of ${limit} bytes`;
+  return null;
+}
+
+/**
+ * Streams a download into R2 while hashing it, chunk by chunk (workerd cannot pipe one native
+ * transform stream into another, so the chunks are pumped by hand). Returns the SHA-256.
+ */
+async function stage(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array>, size: number | null, contentType: string): Promise<string> {
+  const digest = new crypto.DigestStream("SHA-256");
+  const hash = digest.getWriter();
+  const reader = body.getReader();
+  if (size === null) {
+    // No length to promise R2: the file is bounded by the size limit, so buffering is safe.
+    const chunks: Uint8Array[] = [];
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      chunks.push(r.value);
+      await hash.write(r.value);
+    }
+    await bucket.put(key, await new Blob(chunks).arrayBuffer(), { httpMetadata: { contentType } });
+  } else {
+    // R2 needs the length of a streamed body up front.
+    const { readable, writable } = new FixedLengthStream(size);
+    const upload = bucket.put(key, readable, { httpMetadata: { contentType } });
+    const out = writable.getWriter();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      await out.write(r.value);
+      await hash.write(r.value);
+    }
+    await out.close();
+    await upload;
+  }
+  await hash.close();
+  return bytesToHex(new Uint8Array(await digest.digest));
+}
+
+/** The SHA-256 of a stream, read chunk by chunk. */
+async function hashOf(body: ReadableStream<Uint8Array>): Promise<string> {
+  const digest = new crypto.DigestStream("SHA-256");
+  const hash = digest.getWriter();
+  const reader = body.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) await hash.write(r.value);
+  await hash.close();
+  return bytesToHex(new Uint8Array(await digest.digest));
+}
+
+export async function syncAttachments(db: Db, context: ConnectionContext, link: LinkState, bucket: R2Bucket | undefined): Promise<ChildCounts> {
+  const counts = emptyCounts();
+  const enabled = context.sides.source.settings.attachments.enabled || context.sides.target.settings.attachments.enabled;
+  if (!bucket || !enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
+  const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
+  const types: Record<Side, string> = {
+    source: link.synced[TYPES_KEY]?.source ?? context.sides.source.client.syncedTicketTypes()[0]!,
+    target: link.synced[TYPES_KEY]?.target ?? context.sides.target.client.syncedTicketTypes()[0]!,
+  };
+  const lists: Record<Side, Attachment[]> = {
+    source: await context.sides.source.client.listAttachments(ids.source, types.source),
+    target: await context.sides.target.client.listAttachments(ids.target, types.target),
+  };
+  const records = await db.select().from(attachmentLinks).where(eq(attachmentLinks.ticketLinkId, link.id));
+  const known: Record<Side, Set<string>> = { source: new Set(), target: new Set() };
+  for (const r of records) {
+    if (r.state === "done" || r.state === "skipped") known[r.originSide].add(r.originId);
+    if (r.copyId) known[otherSide(r.originSide)].add(r.copyId);
+  }
+  for (const from of ["source", "target"] as const) {
+    if (!context.sides[from].settings.attachments.enabled) continue;
+    const to = otherSide(from);
+    for (const file of lists[from]) {
+      if (known[from].has(file.id)) continue;
+      const existing = records.find((r) => r.originSide === from && r.originId === file.id);
+      const id = existing?.id ?? newId("atl");
+      const now = nowIso();
+      if (!existing) await db.insert(attachmentLinks).values({ id, ticketLinkId: link.id, originSide: from, originId: file.id, state: "pending", createdAt: now, updatedAt: now });
+      const reason = skipReason(context, from, file);
+      if (reason) {
+        await db.update(attachmentLinks).set({ state: "skipped", errorMessage: reason, updatedAt: nowIso() }).where(eq(attachmentLinks.id, id));
+        counts.skipped++;
+        counts.errors.push({ id: file.id, code: "skipped", message: reason });
+        continue;
+      }
+      const key = `org/${context.sides[from].orgId}/connection/${context.id}/attachment/${id}`;
+      try {
+        let hash = existing?.contentHash ?? null;
+        let staged = hash ? await bucket.head(key) : null;
+        if (!staged) {
+          const download = await context.sides[from].client.downloadAttachment(ids[from], types[from], file);
+          hash = await stage(bucket, key, download.body, download.size ?? file.size, download.contentType || file.contentType);
+          await db.update(attachmentLinks).set({ contentHash: hash, updatedAt: nowIso() }).where(eq(attachmentLinks.id, id));
+          staged = await bucket.head(key);
+        }
+        // Never the same file twice: one with this name and hash already there is our copy.
+        const twin = records.find((r) => r.contentHash === hash && r.state === "done" && r.originSide === from && r.originId !== file.id && lists[to].some((f) => f.id === r.copyId && f.fileName === file.fileName));
+        let copyId = twin?.copyId ?? (existing?.state === "pending" ? await findLostCopy(context, to, ids[to], types[to], lists[to], file, hash!) : null);
+        if (!copyId) {
+          const object = await bucket.get(key);
+          if (!object) throw new Error("staged copy vanished");
+          copyId = (await context.sides[to].client.uploadAttachment(ids[to], types[to], { fileName: file.fileName, contentType: file.contentType, size: staged!.size, body: object.body, createdAt: file.createdAt })).id;
+        }
+        await db.update(attachmentLinks).set({ copyId, state: "done", errorCode: null, errorMessage: null, updatedAt: nowIso() }).where(eq(attachmentLinks.id, id));
+        await bucket.delete(key);
+        counts.synced++;
+      } catch (err) {
+        const code = err instanceof ConnectorError ? syncCodeForKind(err.kind) : "internal_error";
+        const message = err instanceof ConnectorError ? err.vendorMessage : String(err);
+        await db.update(attachmentLinks).set({ state: "failed", errorCode: code, errorMessage: message, updatedAt: nowIso() }).where(eq(attachmentLinks.id, id));
+        counts.failed++;
+        counts.errors.push({ id: file.id, code, message });
+      }
+    }
+  }
+  return counts;
+}
+
+/** After a lost answer: a file on `to` with the same name and size whose bytes hash the same. */
+async function findLostCopy(context: ConnectionContext, to: Side, ticketId: string, ticketType: string, list: Attachment[], file: Attachment, hash: string): Promise<string | null> {
+  for (const candidate of list.filter((f) => f.fileName === file.fileName && (f.size === null || file.size === null || f.size === file.size))) {
+    const download = await context.sides[to].client.downloadAttachment(ticketId, ticketType, candidate);
+    if ((await hashOf(download.body)) === hash) return candidate.id;
+  }
+  return null;
+}
