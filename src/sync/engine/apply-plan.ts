@@ -30,7 +30,7 @@ export type ItemRecord = {
   vendorMessage: string | null;
   conflicts: Conflict[];
   /** Comments (attachments, time entries) carried with the ticket, by outcome. */
-  children?: { comments?: ChildCounts; attachments?: ChildCounts };
+  children?: { comments?: ChildCounts; attachments?: ChildCounts; timeEntries?: ChildCounts };
   /** The side whose ticket the item is about, for issues. */
   side: Side;
   ticketId: string;

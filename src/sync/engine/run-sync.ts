@@ -16,6 +16,10 @@ import { ConnectionNotReady, loadConnection, type ConnectionContext } from "./lo
 import { findLinkById, loadLinks } from "./links-store";
 import { emptyCounts, syncComments } from "./sync-comments";
 import { syncAttachments } from "./sync-attachments";
+import { syncTimeEntries } from "./sync-time-entries";
+import { getPicklists } from "../../services/account-checks";
+import { scopeOf } from "../../auth/principal";
+import type { Picklists } from "../../connectors/canonical";
 import { listChangedSince } from "./list-changes";
 import { planChanges } from "./plan-changes";
 import { syncCodeForKind, SYNC_ERRORS, type SyncErrorCode } from "./sync-errors";
@@ -175,6 +179,16 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
   }
 
   await db.update(syncRuns).set({ phase: "syncing tickets", ticketsTotal: plan.length }).where(eq(syncRuns.id, runId));
+  // Members and work roles to match time entries against, read at most once per side and run.
+  const picklistCache = new Map<Side, Promise<Picklists>>();
+  const picklistsOf = (side: Side) => {
+    let found = picklistCache.get(side);
+    if (!found) {
+      found = getPicklists(deps, scopeOf({ orgId: context.sides[side].orgId }), context.sides[side].accountId).then((c) => c.picklists);
+      picklistCache.set(side, found);
+    }
+    return found;
+  };
   let done = 0;
   for (const op of plan) {
     let item = await applyOperation(db, context, op);
@@ -184,10 +198,11 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
       const link = await findLinkById(db, linkId);
       const comments = link ? await syncComments(db, context, link) : emptyCounts();
       const attachments = link ? await syncAttachments(db, context, link, deps.attachments) : emptyCounts();
-      const moved = comments.synced + comments.failed + attachments.synced + attachments.failed + attachments.skipped;
-      if (!item && moved) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
-      if (item) item.children = { comments, attachments };
-      if ((comments.failed || attachments.failed) && item) nextCursors[item.side]!.retry.push(item.ticketId);
+      const timeEntries = link ? await syncTimeEntries(db, context, link, picklistsOf) : emptyCounts();
+      const all = [comments, attachments, timeEntries];
+      if (!item && all.some((c) => c.synced + c.failed + c.skipped > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
+      if (item) item.children = { comments, attachments, timeEntries };
+      if (all.some((c) => c.failed > 0) && item) nextCursors[item.side]!.retry.push(item.ticketId);
     }
     if (!item) continue;
     counts[item.outcome]++;

@@ -1,0 +1,85 @@
+// Time entries of a linked pair, each carried once, where both platforms have them and the
+// origin side switched them on. The member and work role are matched by name on the other side,
+// else the side's default member and work role are used. Each copy names its record in its notes
+// (as comments do), so a copy whose answer was lost is recognised instead of logged twice.
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { timeEntryLinks } from "../../db/schema";
+import type { Picklists, TimeEntry } from "../../connectors/canonical";
+import { ConnectorError } from "../../connectors/errors";
+import { newId } from "../../lib/ids";
+import { nowIso } from "../../lib/time";
+import type { ConnectionContext } from "./load-connection";
+import { emptyCounts, type ChildCounts } from "./sync-comments";
+import { syncCodeForKind } from "./sync-errors";
+import { TYPES_KEY } from "./plan-changes";
+import { otherSide, type LinkState, type Side } from "./types";
+
+const REF = /\(Lockstep ref (tel_[0-9a-z]+)\)/;
+
+const byName = (values: { id: string; name: string }[], name: string | null | undefined) =>
+  name ? values.find((v) => v.name.trim().toLowerCase() === name.trim().toLowerCase())?.id ?? null : null;
+
+export async function syncTimeEntries(
+  db: Db,
+  context: ConnectionContext,
+  link: LinkState,
+  picklistsOf: (side: Side) => Promise<Picklists>,
+): Promise<ChildCounts> {
+  const counts = emptyCounts();
+  const { source, target } = context.sides;
+  const able = source.client.listTimeEntries && source.client.addTimeEntry && target.client.listTimeEntries && target.client.addTimeEntry;
+  const enabled = source.settings.timeEntries.enabled || target.settings.timeEntries.enabled;
+  if (!able || !enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
+  const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
+  const types: Record<Side, string> = {
+    source: link.synced[TYPES_KEY]?.source ?? source.client.syncedTicketTypes()[0]!,
+    target: link.synced[TYPES_KEY]?.target ?? target.client.syncedTicketTypes()[0]!,
+  };
+  const lists: Record<Side, TimeEntry[]> = {
+    source: await source.client.listTimeEntries!(ids.source, types.source),
+    target: await target.client.listTimeEntries!(ids.target, types.target),
+  };
+  const records = await db.select().from(timeEntryLinks).where(eq(timeEntryLinks.ticketLinkId, link.id));
+  const known: Record<Side, Set<string>> = { source: new Set(), target: new Set() };
+  for (const r of records) {
+    if (r.state === "done" || r.state === "skipped") known[r.originSide].add(r.originId);
+    if (r.copyId) known[otherSide(r.originSide)].add(r.copyId);
+  }
+  for (const from of ["source", "target"] as const) {
+    const settings = context.sides[from].settings.timeEntries;
+    if (!settings.enabled) continue;
+    const to = otherSide(from);
+    const defaults = context.sides[to].settings.timeEntries;
+    for (const entry of lists[from]) {
+      if (known[from].has(entry.id) || REF.test(entry.notes) || entry.minutes <= 0) continue;
+      const existing = records.find((r) => r.originSide === from && r.originId === entry.id);
+      const ref = existing?.id ?? newId("tel");
+      if (!existing) await db.insert(timeEntryLinks).values({ id: ref, ticketLinkId: link.id, originSide: from, originId: entry.id, state: "pending", createdAt: nowIso(), updatedAt: nowIso() });
+      try {
+        let copyId = lists[to].find((e) => REF.exec(e.notes)?.[1] === ref)?.id;
+        if (!copyId) {
+          const picklists = await picklistsOf(to);
+          const notes = settings.carryNotes && entry.notes ? `${entry.notes}\n(Lockstep ref ${ref})` : `(Lockstep ref ${ref})`;
+          const added = await context.sides[to].client.addTimeEntry!(ids[to], types[to], {
+            start: entry.start,
+            minutes: entry.minutes,
+            memberId: byName(picklists.members, entry.member?.name) ?? defaults.defaultMemberId ?? null,
+            workRoleId: byName(picklists.workRoles, entry.workRole?.name) ?? defaults.defaultWorkRoleId ?? null,
+            notes,
+          });
+          copyId = added.id;
+        }
+        await db.update(timeEntryLinks).set({ copyId, state: "done", errorCode: null, errorMessage: null, updatedAt: nowIso() }).where(eq(timeEntryLinks.id, ref));
+        counts.synced++;
+      } catch (err) {
+        const code = err instanceof ConnectorError ? syncCodeForKind(err.kind) : "internal_error";
+        const message = err instanceof ConnectorError ? err.vendorMessage : String(err);
+        await db.update(timeEntryLinks).set({ state: "failed", errorCode: code, errorMessage: message, updatedAt: nowIso() }).where(eq(timeEntryLinks.id, ref));
+        counts.failed++;
+        counts.errors.push({ id: entry.id, code, message });
+      }
+    }
+  }
+  return counts;
+}
