@@ -307,6 +307,16 @@ describe("comments", () => {
     expect(await bodiesOn("rt-b.sim.test", copy.id, "Secret diagnosis")).toEqual([expect.objectContaining({ public: false, kind: "comment" })]);
   });
 
+  it("arrive as the note type the receiving side chose", async () => {
+    // The target chose to receive public comments as internal notes: allowed, it hides nothing.
+    const id = await connection({ comments: { source: { public: true }, target: { incomingPublicAs: "comment" } } });
+    await run(id);
+    const { source, copy } = await pair(id);
+    await client("rt-a.sim.test").addComment(source.id, "ticket", { body: "Customer says hi", format: "text", public: true });
+    await run(id);
+    expect(await bodiesOn("rt-b.sim.test", copy.id, "Customer says hi")).toEqual([expect.objectContaining({ public: false, kind: "comment" })]);
+  });
+
   it("are not posted twice when the answer to a post is lost", async () => {
     const id = await connection();
     await run(id);
