@@ -30,7 +30,7 @@ export async function startRun(
   connectionId: string,
   input: { mode: "quick" | "full"; since?: string | undefined; dryRun: boolean },
   ip?: string | null,
-): Promise<RunAnswer> {
+): Promise<Extract<RunAnswer, { kind: "queued" | "planned" }>> {
   const connection = await visibleConnection(db, { orgId: actor.orgId } as OrgScope, connectionId);
   if (connection.status === "pending") throw new ApiError("conflict", "The partner has not accepted this connection yet.");
   const answer = await connectionSyncStub(env, connection.createdByOrgId, connectionId).requestRun({
@@ -41,6 +41,7 @@ export async function startRun(
     dryRun: input.dryRun,
     requestedBy: actor.userEmail,
   });
+  if (answer.kind === "paused") throw new ApiError("conflict", "This connection is paused; resume it to sync.");
   if (answer.kind === "cooldown") {
     throw new ApiError("rate_limited", `A manual sync ran moments ago; the next is allowed at ${answer.nextAllowedAt}.`, { nextAllowedAt: answer.nextAllowedAt }, { "Retry-After": String(answer.retryAfterSeconds) });
   }

@@ -17,7 +17,8 @@ export type RunAsk = Omit<RunRequest, "runId"> & { connectionId: string };
 export type RunAnswer =
   | { kind: "queued"; runId: string }
   | { kind: "planned"; runId: string; status: string; plan: PlanSummary[] }
-  | { kind: "cooldown"; retryAfterSeconds: number; nextAllowedAt: string };
+  | { kind: "cooldown"; retryAfterSeconds: number; nextAllowedAt: string }
+  | { kind: "paused" };
 
 const PENDING_KEY = "pending";
 
@@ -37,6 +38,9 @@ export class ConnectionSync extends DurableObject<Env> {
 
   async requestRun(ask: RunAsk): Promise<RunAnswer> {
     const db = createDb(this.env.DB);
+    const [state] = await db.select({ status: connections.status }).from(connections).where(eq(connections.id, ask.connectionId));
+    // While paused nothing runs (a dry run writes nothing, so it may still show its plan).
+    if (state?.status === "paused" && !ask.dryRun) return { kind: "paused" };
     if (ask.trigger === "manual" && !ask.dryRun) {
       const [row] = await db
         .select({ cooldown: connections.manualCooldownSeconds, last: connections.lastManualRunAt })

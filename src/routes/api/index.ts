@@ -11,6 +11,7 @@ import { auditLogApi } from "./audit-log";
 import { platformAccountsApi } from "./platform-accounts";
 import { connectionsApi } from "./connections";
 import { runsApi } from "./runs";
+import { connectionSyncApi } from "./connection-sync";
 
 export const API_INFO = {
   title: "Lockstep API",
@@ -29,7 +30,8 @@ const routes = new Hono<AppEnv>()
   .route("/", auditLogApi)
   .route("/", platformAccountsApi)
   .route("/", connectionsApi)
-  .route("/", runsApi);
+  .route("/", runsApi)
+  .route("/", connectionSyncApi);
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 export function openApiDocument() {

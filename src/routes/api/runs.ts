@@ -31,7 +31,7 @@ export const runsApi = new Hono<AppEnv>()
     async (c) => {
       const answer = await startRun(c.env, c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.valid("json"), c.req.header("CF-Connecting-IP"));
       if (answer.kind === "planned") return c.json({ run: { id: answer.runId, status: answer.status }, plan: answer.plan }, 200);
-      return c.json({ run: { id: answer.kind === "queued" ? answer.runId : "", status: "queued" as const } }, 202);
+      return c.json({ run: { id: answer.runId, status: "queued" as const } }, 202);
     },
   )
   .get(
