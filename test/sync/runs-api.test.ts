@@ -4,6 +4,8 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
 import { requestTrackerConnector } from "../../src/connectors/request-tracker/index";
 import { connectionSyncStub } from "../../src/sync/connection-sync";
+import { createDb } from "../../src/db/client";
+import { syncIssues } from "../../src/db/schema";
 import { addUser, api, createOrganisation, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
 import { addAccount, createConnection } from "../support/sync-fixture";
@@ -107,5 +109,22 @@ describe("manual runs through the API", () => {
   it("publish the sync error codes with their advice", async () => {
     const codes = (await (await api("/sync-error-codes", org.token)).json()) as { code: string; advice: string }[];
     expect(codes.find((c) => c.code === "value_not_mapped")?.advice).toContain("field mappings");
+  });
+});
+
+describe("issues", () => {
+  it("list a failing ticket with its advice across runs, and can be resolved; others never see them", async () => {
+    const db = createDb(env.DB);
+    const now = new Date().toISOString();
+    await db.insert(syncIssues).values({ id: "iss_test1", connectionId, side: "source", ticketId: "12", ticketNumber: "12", errorCode: "value_not_mapped", message: 'status value "stalled" has no pair', occurrences: 3, status: "open", createdAt: now, updatedAt: now });
+    const open = (await (await api("/issues", org.token)).json()) as { data: { id: string; advice: string; occurrences: number }[] };
+    expect(open.data.find((i) => i.id === "iss_test1")).toMatchObject({ occurrences: 3, advice: expect.stringContaining("field mappings") });
+    const other = await createOrganisation("Nosy Ltd");
+    expect(((await (await api("/issues", other.token)).json()) as { data: unknown[] }).data).toEqual([]);
+    expect((await api("/issues/iss_test1/resolve", other.token, { method: "POST" })).status).toBe(404);
+    const resolved = await api("/issues/iss_test1/resolve", org.token, { method: "POST" });
+    expect(((await resolved.json()) as { status: string }).status).toBe("resolved");
+    const still = (await (await api("/issues", org.token)).json()) as { data: { id: string }[] };
+    expect(still.data.some((i) => i.id === "iss_test1")).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import { platformAccountsApi } from "./platform-accounts";
 import { connectionsApi } from "./connections";
 import { runsApi } from "./runs";
 import { connectionSyncApi } from "./connection-sync";
+import { syncIssuesApi } from "./sync-issues";
 
 export const API_INFO = {
   title: "Lockstep API",
@@ -31,7 +32,8 @@ const routes = new Hono<AppEnv>()
   .route("/", platformAccountsApi)
   .route("/", connectionsApi)
   .route("/", runsApi)
-  .route("/", connectionSyncApi);
+  .route("/", connectionSyncApi)
+  .route("/", syncIssuesApi);
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 export function openApiDocument() {
