@@ -14,7 +14,7 @@ import { applyOperation, type ItemRecord } from "./apply-plan";
 import { advance, listSince, loadCursor, saveCursor, type Cursor } from "./change-cursor";
 import { ConnectionNotReady, loadConnection, type ConnectionContext } from "./load-connection";
 import { findLinkById, loadLinks } from "./links-store";
-import { emptyCounts, syncComments } from "./sync-comments";
+import { emptyCounts, syncComments, type ChildCounts } from "./sync-comments";
 import { syncAttachments } from "./sync-attachments";
 import { syncTimeEntries } from "./sync-time-entries";
 import { getPicklists } from "../../services/account-checks";
@@ -42,6 +42,23 @@ export type RunResult = { runId: string; status: RunStatus; counts: Record<ItemR
 export type PlanSummary = { action: string; side: Side; ticket: string; detail: string };
 
 const DEFAULT_FIRST_RUN_DAYS = 30;
+
+/** A failure to even list a ticket's comments (or files, or time) fails that part, not the run. */
+async function childSafely(work: () => Promise<ChildCounts>): Promise<ChildCounts> {
+  try {
+    return await work();
+  } catch (err) {
+    const counts = emptyCounts();
+    counts.failed = 1;
+    counts.errors.push({
+      id: "*",
+      code: err instanceof ConnectorError ? syncCodeForKind(err.kind) : "internal_error",
+      message: err instanceof ConnectorError ? err.vendorMessage : err instanceof Error ? err.message : String(err),
+    });
+    if (!(err instanceof ConnectorError)) console.error("child sync failed", err);
+    return counts;
+  }
+}
 
 /** A pair whose fields were in step but whose comments or files moved: still worth an item. */
 function childrenOnlyItem(op: Extract<PlannedOperation, { kind: "in_sync" }>): ItemRecord {
@@ -190,24 +207,30 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
     return found;
   };
   let done = 0;
-  for (const op of plan) {
-    let item = await applyOperation(db, context, op);
-    done++;
-    const linkId = op.kind === "in_sync" ? op.link.id : item?.outcome !== "failed" ? item?.linkId : null;
-    if (linkId && (op.kind === "create" || op.kind === "update" || op.kind === "in_sync")) {
-      const link = await findLinkById(db, linkId);
-      const comments = link ? await syncComments(db, context, link) : emptyCounts();
-      const attachments = link ? await syncAttachments(db, context, link, deps.attachments) : emptyCounts();
-      const timeEntries = link ? await syncTimeEntries(db, context, link, picklistsOf) : emptyCounts();
-      const all = [comments, attachments, timeEntries];
-      if (!item && all.some((c) => c.synced + c.failed + c.skipped > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
-      if (item) item.children = { comments, attachments, timeEntries };
-      if (all.some((c) => c.failed > 0) && item) nextCursors[item.side]!.retry.push(item.ticketId);
+  try {
+    for (const op of plan) {
+      let item = await applyOperation(db, context, op);
+      done++;
+      const linkId = op.kind === "in_sync" ? op.link.id : item?.outcome !== "failed" ? item?.linkId : null;
+      if (linkId && (op.kind === "create" || op.kind === "update" || op.kind === "in_sync")) {
+        const link = await findLinkById(db, linkId);
+        const comments = link ? await childSafely(() => syncComments(db, context, link)) : emptyCounts();
+        const attachments = link ? await childSafely(() => syncAttachments(db, context, link, deps.attachments)) : emptyCounts();
+        const timeEntries = link ? await childSafely(() => syncTimeEntries(db, context, link, picklistsOf)) : emptyCounts();
+        const all = [comments, attachments, timeEntries];
+        if (!item && all.some((c) => c.synced + c.failed + c.skipped > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
+        if (item) item.children = { comments, attachments, timeEntries };
+        if (all.some((c) => c.failed > 0) && item) nextCursors[item.side]!.retry.push(item.ticketId);
+      }
+      if (!item) continue;
+      counts[item.outcome]++;
+      if (item.outcome === "failed") nextCursors[item.side]!.retry.push(item.ticketId);
+      await recordItem(db, context.id, runId, item, done);
     }
-    if (!item) continue;
-    counts[item.outcome]++;
-    if (item.outcome === "failed") nextCursors[item.side]!.retry.push(item.ticketId);
-    await recordItem(db, context.id, runId, item, done);
+  } catch (err) {
+    // Never leave a run `running`: what was done is recorded, the rest is retried next run.
+    console.error("run stopped", err);
+    return { runId, status: await finish("failed", { code: "internal_error", message: err instanceof Error ? err.message : String(err) }), counts };
   }
   for (const side of ["source", "target"] as const) await saveCursor(db, context.id, side, nextCursors[side]!).run();
   const synced = counts.created + counts.updated + counts.closed;
