@@ -22,6 +22,18 @@ export type RunAnswer =
 
 const PENDING_KEY = "pending";
 
+/** Backoff for runs that failed for a passing reason: capped, jittered, never before Retry-After. */
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 5 * 60_000;
+const MAX_ATTEMPTS = 5;
+
+export function retryDelayMs(attempt: number, retryAfterSeconds: number | null, random = Math.random): number {
+  const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt) * (0.5 + random() * 0.5);
+  return Math.max((retryAfterSeconds ?? 0) * 1000, backoff);
+}
+
+type Pending = RunRequest & { attempt?: number };
+
 export class ConnectionSync extends DurableObject<Env> {
   /** The run this instance is carrying out, if any. */
   private current: Promise<unknown> | null = null;
@@ -59,7 +71,8 @@ export class ConnectionSync extends DurableObject<Env> {
       const result = await runSync(this.deps(), ask);
       return { kind: "planned", runId: result.runId, status: result.status, plan: result.plan ?? [] };
     }
-    const pending = await this.ctx.storage.get<RunRequest>(PENDING_KEY);
+    // A run already waiting (or a retry waiting out its backoff) takes this request along.
+    const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);
     if (pending?.runId) return { kind: "queued", runId: pending.runId };
     const runId = newId("run");
     await db.insert(syncRuns).values({
@@ -78,16 +91,38 @@ export class ConnectionSync extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    const pending = await this.ctx.storage.get<RunRequest>(PENDING_KEY);
+    const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);
     if (!pending) return;
     // Cleared first: a request arriving during this run queues the next one instead of joining it.
     await this.ctx.storage.delete(PENDING_KEY);
-    this.current = runSync(this.deps(), pending);
+    const run = runSync(this.deps(), pending);
+    this.current = run;
     try {
-      await this.current;
+      const result = await run;
+      const attempt = (pending.attempt ?? 0) + 1;
+      if (result.retry && attempt < MAX_ATTEMPTS && !(await this.ctx.storage.get(PENDING_KEY))) {
+        await this.queueRetry(pending, attempt, retryDelayMs(attempt, result.retry.afterSeconds));
+      }
     } finally {
       this.current = null;
     }
+  }
+
+  /** Records the retry as a queued run now, so the pages show it, and wakes up when it is due. */
+  private async queueRetry(previous: Pending, attempt: number, delayMs: number) {
+    const runId = newId("run");
+    await createDb(this.env.DB).insert(syncRuns).values({
+      id: runId,
+      connectionId: previous.connectionId,
+      mode: previous.mode,
+      trigger: "retry",
+      status: "queued",
+      since: previous.since ?? null,
+      requestedBy: previous.requestedBy ?? null,
+      startedAt: nowIso(),
+    });
+    await this.ctx.storage.put(PENDING_KEY, { ...previous, trigger: "retry", runId, attempt } satisfies Pending);
+    await this.ctx.storage.setAlarm(Date.now() + delayMs);
   }
 
   /** Resolves once the run under way (if any) has finished: for tests and graceful waits. */

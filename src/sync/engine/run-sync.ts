@@ -38,7 +38,14 @@ export type RunRequest = {
 };
 
 export type RunStatus = "success" | "partial" | "failed" | "no_tickets";
-export type RunResult = { runId: string; status: RunStatus; counts: Record<ItemRecord["outcome"], number>; plan?: PlanSummary[] };
+export type RunResult = {
+  runId: string;
+  status: RunStatus;
+  counts: Record<ItemRecord["outcome"], number>;
+  plan?: PlanSummary[];
+  /** Set when the run failed for a passing reason (rate limit, platform down): try again later. */
+  retry?: { afterSeconds: number | null };
+};
 export type PlanSummary = { action: string; side: Side; ticket: string; detail: string };
 
 const DEFAULT_FIRST_RUN_DAYS = 30;
@@ -170,7 +177,9 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
           ? { code: "validation_failed" as const, message: err.message }
           : { code: "internal_error" as const, message: err instanceof Error ? err.message : String(err) };
     if (!(err instanceof ConnectorError) && !(err instanceof ConnectionNotReady)) console.error("run failed", err);
-    return { runId, status: await finish("failed", error), counts };
+    const status = await finish("failed", error);
+    if (err instanceof ConnectorError && err.retryable) return { runId, status, counts, retry: { afterSeconds: err.details.retryAfterSeconds ?? null } };
+    return { runId, status, counts };
   }
 
   const links = await loadLinks(db, context.id, { source: changes.source.map((t) => t.id), target: changes.target.map((t) => t.id) });
