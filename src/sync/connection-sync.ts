@@ -11,7 +11,8 @@ import { loadConfig } from "../env";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import { outboundFetch } from "../connectors/outbound-fetch";
-import { runSync, type EngineDeps, type PlanSummary, type RunRequest } from "./engine/run-sync";
+import { runSync, type EngineDeps, type PlanSummary, type RunRequest, type RunResult } from "./engine/run-sync";
+import { nextAlertState, sendAlert, type AlertState } from "./alerts";
 
 export type RunAsk = Omit<RunRequest, "runId"> & { connectionId: string };
 export type RunAnswer =
@@ -21,6 +22,7 @@ export type RunAnswer =
   | { kind: "paused" };
 
 const PENDING_KEY = "pending";
+const ALERT_KEY = "alerts";
 
 /** Backoff for runs that failed for a passing reason: capped, jittered, never before Retry-After. */
 const BACKOFF_BASE_MS = 1_000;
@@ -99,12 +101,30 @@ export class ConnectionSync extends DurableObject<Env> {
     this.current = run;
     try {
       const result = await run;
+      await this.afterRun(pending.connectionId, result);
       const attempt = (pending.attempt ?? 0) + 1;
       if (result.retry && attempt < MAX_ATTEMPTS && !(await this.ctx.storage.get(PENDING_KEY))) {
         await this.queueRetry(pending, attempt, retryDelayMs(attempt, result.retry.afterSeconds));
       }
     } finally {
       this.current = null;
+    }
+  }
+
+  /** Counts failures in a row and tells the admins once when it is time (and once on recovery). */
+  private async afterRun(connectionId: string, result: RunResult) {
+    const [run] = await createDb(this.env.DB).select({ errorCode: syncRuns.errorCode }).from(syncRuns).where(eq(syncRuns.id, result.runId));
+    const state = (await this.ctx.storage.get<AlertState>(ALERT_KEY)) ?? { failuresInRow: 0, alerted: false };
+    const next = nextAlertState(state, result.status, run?.errorCode ?? null);
+    await this.ctx.storage.put(ALERT_KEY, next.state);
+    if (next.send) {
+      const deps = this.deps();
+      await sendAlert(
+        deps.db,
+        deps.fetch,
+        { kind: next.send, connectionId, failuresInRow: next.state.failuresInRow || state.failuresInRow, reason: run?.errorCode ?? null, at: nowIso() },
+        deps.allowLoopbackHttp,
+      );
     }
   }
 
