@@ -50,7 +50,17 @@ export class ConnectionSync extends DurableObject<Env> {
     };
   }
 
+  /** Requests are taken one after another: D1 calls are awaited I/O, so without this two
+   * simultaneous triggers could both find no run waiting and queue two. */
+  private intake: Promise<unknown> = Promise.resolve();
+
   async requestRun(ask: RunAsk): Promise<RunAnswer> {
+    const answer = this.intake.then(() => this.takeRequest(ask));
+    this.intake = answer.catch(() => undefined);
+    return answer;
+  }
+
+  private async takeRequest(ask: RunAsk): Promise<RunAnswer> {
     const db = createDb(this.env.DB);
     const [state] = await db.select({ status: connections.status }).from(connections).where(eq(connections.id, ask.connectionId));
     // While paused nothing runs (a dry run writes nothing, so it may still show its plan).
