@@ -4,6 +4,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { fieldMappings, picklistCache, valuePairs } from "../db/schema";
+import { chunks } from "../lib/chunks";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import { invalidInput } from "../api/on-error";
@@ -78,38 +79,34 @@ function unpairedOf(m: FieldMappingInput, lists: { source: Picklists; target: Pi
   };
 }
 
-async function mappingsOf(db: Db, visible: VisibleConnection): Promise<FieldMappingView[]> {
-  const rows = await db.select().from(fieldMappings).where(eq(fieldMappings.connectionId, visible.row.id)).orderBy(asc(fieldMappings.position));
+/** A connection's mappings with their value pairs, in order: what the pages show and runs obey. */
+export async function storedMappings(db: Db, connectionId: string): Promise<(FieldMappingInput & { id: string; position: number })[]> {
+  const rows = await db.select().from(fieldMappings).where(eq(fieldMappings.connectionId, connectionId)).orderBy(asc(fieldMappings.position));
   const pairs: (typeof valuePairs.$inferSelect)[] = [];
-  // D1 binds at most 100 parameters per statement.
-  for (let i = 0; i < rows.length; i += 80) {
-    pairs.push(...(await db.select().from(valuePairs).where(inArray(valuePairs.mappingId, rows.slice(i, i + 80).map((r) => r.id)))));
-  }
+  for (const chunk of chunks(rows.map((r) => r.id), 80)) pairs.push(...(await db.select().from(valuePairs).where(inArray(valuePairs.mappingId, chunk))));
+  return rows.map((row) => ({
+    id: row.id,
+    position: row.position,
+    ticketType: row.ticketType,
+    sourceField: row.sourceField,
+    targetField: row.targetField,
+    direction: row.direction,
+    kind: row.kind,
+    conflictPolicy: row.conflictPolicy,
+    valuePairs: pairs.filter((p) => p.mappingId === row.id).map((p) => ({ sourceValue: p.sourceValue, targetValue: p.targetValue })),
+  }));
+}
+
+async function mappingsOf(db: Db, visible: VisibleConnection): Promise<FieldMappingView[]> {
+  const stored = await storedMappings(db, visible.row.id);
   const accountOf = (side: "source" | "target") => visible.sides.find((s) => s.side === side)?.platformAccountId ?? null;
   const [source, target] = await Promise.all([cachedPicklists(db, accountOf("source")), cachedPicklists(db, accountOf("target"))]);
   const lists = source && target ? { source, target } : null;
-  return rows.map((row) => {
-    const input: FieldMappingInput = {
-      ticketType: row.ticketType,
-      sourceField: row.sourceField,
-      targetField: row.targetField,
-      direction: row.direction,
-      kind: row.kind,
-      conflictPolicy: row.conflictPolicy,
-      valuePairs: pairs.filter((p) => p.mappingId === row.id).map((p) => ({ sourceValue: p.sourceValue, targetValue: p.targetValue })),
-    };
-    return { id: row.id, position: row.position, ...input, unpaired: unpairedOf(input, lists) };
-  });
+  return stored.map((mapping) => ({ ...mapping, unpaired: unpairedOf(mapping, lists) }));
 }
 
 export async function listMappings(db: Db, scope: OrgScope, connectionId: string): Promise<{ mappings: FieldMappingView[] }> {
   return { mappings: await mappingsOf(db, await findVisibleConnection(db, scope, connectionId)) };
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export async function replaceMappings(

@@ -5,6 +5,7 @@
 import type { Db } from "../../db/client";
 import { ticketLinks } from "../../db/schema";
 import type { Ticket } from "../../connectors/canonical";
+import { chunks } from "../../lib/chunks";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { AccountDeps } from "../../services/platform-accounts";
@@ -75,10 +76,7 @@ export async function linkByPartnerReference(deps: AccountDeps, connectionId: st
     result.linked++;
   }
   // D1 runs each batch as one transaction; chunks keep each well inside its limits.
-  for (let i = 0; i < inserts.length; i += 50) {
-    const chunk = inserts.slice(i, i + 50);
-    if (chunk.length) await db.batch(chunk as [typeof chunk[number], ...typeof chunk]);
-  }
+  for (const chunk of chunks(inserts, 50)) await db.batch(chunk as [(typeof chunk)[number], ...typeof chunk]);
   result.unmatched = sources.filter((s) => !linkedSource.has(s.id) && sourceById.has(s.id)).length;
   return result;
 }

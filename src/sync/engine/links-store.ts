@@ -2,6 +2,7 @@
 import { and, eq, inArray, or } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ticketLinks } from "../../db/schema";
+import { chunks } from "../../lib/chunks";
 import type { LinkState, SyncedValues } from "./types";
 
 /** D1 allows 100 bound parameters per statement: keep IN lists well under it. */
@@ -26,12 +27,11 @@ export async function loadLinks(db: Db, connectionId: string, ids: { source: str
   const found = new Map<string, LinkState>();
   for (const side of ["source", "target"] as const) {
     const column = side === "source" ? ticketLinks.sourceTicketId : ticketLinks.targetTicketId;
-    const list = [...new Set(ids[side])];
-    for (let i = 0; i < list.length; i += CHUNK) {
+    for (const chunk of chunks([...new Set(ids[side])], CHUNK)) {
       const rows = await db
         .select()
         .from(ticketLinks)
-        .where(and(eq(ticketLinks.connectionId, connectionId), inArray(column, list.slice(i, i + CHUNK))));
+        .where(and(eq(ticketLinks.connectionId, connectionId), inArray(column, chunk)));
       for (const row of rows) found.set(row.id, toLinkState(row));
     }
   }

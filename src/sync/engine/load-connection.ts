@@ -1,8 +1,9 @@
 // Everything a run needs about one connection, read once: both sides' clients and settings,
 // the connection's settings and its mapping rules.
-import { asc, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { connections, connectionSides, fieldMappings, valuePairs } from "../../db/schema";
+import { connections, connectionSides } from "../../db/schema";
+import { storedMappings } from "../../services/field-mappings";
 import type { ConnectorClient, ConnectorFacts } from "../../connectors/contract";
 import { connectionSettingsSchema, sideSettingsSchema, type ConnectionSettings, type SideSettings } from "../../schemas/connections";
 import { clientForAccount, type AccountDeps } from "../../services/platform-accounts";
@@ -52,21 +53,6 @@ export async function loadConnection(deps: AccountDeps, connectionId: string): P
     };
   }
   if (!sides.source || !sides.target) throw new ConnectionNotReady("The connection is missing a side.");
-  const mappingRows = await db.select().from(fieldMappings).where(eq(fieldMappings.connectionId, connectionId)).orderBy(asc(fieldMappings.position));
-  const pairs: (typeof valuePairs.$inferSelect)[] = [];
-  // D1 binds at most 100 parameters per statement.
-  for (let i = 0; i < mappingRows.length; i += 80) {
-    pairs.push(...(await db.select().from(valuePairs).where(inArray(valuePairs.mappingId, mappingRows.slice(i, i + 80).map((m) => m.id)))));
-  }
-  const rules: MappingRule[] = mappingRows.map((m) => ({
-    id: m.id,
-    ticketType: m.ticketType,
-    sourceField: m.sourceField,
-    targetField: m.targetField,
-    direction: m.direction,
-    kind: m.kind,
-    conflictPolicy: m.conflictPolicy,
-    pairs: pairs.filter((p) => p.mappingId === m.id).map((p) => ({ sourceValue: p.sourceValue, targetValue: p.targetValue })),
-  }));
+  const rules: MappingRule[] = (await storedMappings(db, connectionId)).map(({ valuePairs: pairs, position: _, ...rule }) => ({ ...rule, pairs }));
   return { id: connection.id, status: connection.status, settings: connectionSettingsSchema.parse(JSON.parse(connection.settings)), sides, rules };
 }
