@@ -14,7 +14,7 @@ import type { ConnectionContext } from "./load-connection";
 import type { MappingRule } from "./mapping-rules";
 import { TYPES_KEY } from "./plan-changes";
 import { syncCodeForKind, SyncItemError, type SyncErrorCode } from "./sync-errors";
-import type { ChildCounts } from "./sync-comments";
+import type { ChildCounts } from "./child-links";
 import { otherSide, type Conflict, type PlannedOperation, type Side, type SyncedValues } from "./types";
 
 export type ItemRecord = {

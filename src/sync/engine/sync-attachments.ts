@@ -7,14 +7,11 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { attachmentLinks } from "../../db/schema";
 import type { Attachment } from "../../connectors/canonical";
-import { ConnectorError } from "../../connectors/errors";
 import { bytesToHex } from "../../lib/encoding";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { ConnectionContext } from "./load-connection";
-import { emptyCounts, type ChildCounts } from "./sync-comments";
-import { syncCodeForKind } from "./sync-errors";
-import { TYPES_KEY } from "./plan-changes";
+import { childFailure, emptyCounts, knownIds, ticketTypesOf, type ChildCounts } from "./child-links";
 import { otherSide, type LinkState, type Side } from "./types";
 
 function typeAllowed(allowed: string[], file: Attachment): boolean {
@@ -86,20 +83,13 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
   const enabled = context.sides.source.settings.attachments.enabled || context.sides.target.settings.attachments.enabled;
   if (!bucket || !enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
   const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
-  const types: Record<Side, string> = {
-    source: link.synced[TYPES_KEY]?.source ?? context.sides.source.client.syncedTicketTypes()[0]!,
-    target: link.synced[TYPES_KEY]?.target ?? context.sides.target.client.syncedTicketTypes()[0]!,
-  };
+  const types = ticketTypesOf(context, link);
   const lists: Record<Side, Attachment[]> = {
     source: await context.sides.source.client.listAttachments(ids.source, types.source),
     target: await context.sides.target.client.listAttachments(ids.target, types.target),
   };
   const records = await db.select().from(attachmentLinks).where(eq(attachmentLinks.ticketLinkId, link.id));
-  const known: Record<Side, Set<string>> = { source: new Set(), target: new Set() };
-  for (const r of records) {
-    if (r.state === "done" || r.state === "skipped") known[r.originSide].add(r.originId);
-    if (r.copyId) known[otherSide(r.originSide)].add(r.copyId);
-  }
+  const known = knownIds(records);
   for (const from of ["source", "target"] as const) {
     if (!context.sides[from].settings.attachments.enabled) continue;
     const to = otherSide(from);
@@ -138,8 +128,7 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
         await bucket.delete(key);
         counts.synced++;
       } catch (err) {
-        const code = err instanceof ConnectorError ? syncCodeForKind(err.kind) : "internal_error";
-        const message = err instanceof ConnectorError ? err.vendorMessage : String(err);
+        const { code, message } = childFailure(err);
         await db.update(attachmentLinks).set({ state: "failed", errorCode: code, errorMessage: message, updatedAt: nowIso() }).where(eq(attachmentLinks.id, id));
         counts.failed++;
         counts.errors.push({ id: file.id, code, message });

@@ -6,16 +6,11 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { commentLinks } from "../../db/schema";
 import type { Comment, CommentWrite } from "../../connectors/canonical";
-import { ConnectorError } from "../../connectors/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { ConnectionContext } from "./load-connection";
-import { syncCodeForKind } from "./sync-errors";
+import { childFailure, emptyCounts, knownIds, ticketTypesOf, type ChildCounts } from "./child-links";
 import { otherSide, type LinkState, type Side } from "./types";
-
-export type ChildCounts = { synced: number; failed: number; skipped: number; errors: { id: string; code: string; message: string }[] };
-
-export const emptyCounts = (): ChildCounts => ({ synced: 0, failed: 0, skipped: 0, errors: [] });
 
 const REF = /\(Lockstep ref (cml_[0-9a-z]+)\)/;
 
@@ -46,19 +41,14 @@ export async function syncComments(db: Db, context: ConnectionContext, link: Lin
   const enabled = (["source", "target"] as const).some((s) => context.sides[s].settings.comments.public || context.sides[s].settings.comments.internal);
   if (!enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
   const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
-  const types = { source: link.synced["$ticketTypes"]?.source ?? context.sides.source.client.syncedTicketTypes()[0]!, target: link.synced["$ticketTypes"]?.target ?? context.sides.target.client.syncedTicketTypes()[0]! };
+  const types = ticketTypesOf(context, link);
   const lists: Record<Side, Comment[]> = {
     source: await context.sides.source.client.listComments(ids.source, types.source),
     target: await context.sides.target.client.listComments(ids.target, types.target),
   };
   const records = await db.select().from(commentLinks).where(eq(commentLinks.ticketLinkId, link.id));
   // Every comment id either side already knows: originals we handled and copies we wrote.
-  const known: Record<Side, Set<string>> = { source: new Set(), target: new Set() };
-  for (const r of records) {
-    // Pending and failed originals are tried again; only settled ones are known.
-    if (r.state === "done" || r.state === "skipped") known[r.originSide].add(r.originId);
-    if (r.copyId) known[otherSide(r.originSide)].add(r.copyId);
-  }
+  const known = knownIds(records);
   for (const from of ["source", "target"] as const) {
     const to = otherSide(from);
     const ordered = [...lists[from]].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -84,8 +74,7 @@ export async function syncComments(db: Db, context: ConnectionContext, link: Lin
         await db.update(commentLinks).set({ copyId, state: "done", errorCode: null, errorMessage: null, updatedAt: nowIso() }).where(eq(commentLinks.id, ref));
         counts.synced++;
       } catch (err) {
-        const code = err instanceof ConnectorError ? syncCodeForKind(err.kind) : "internal_error";
-        const message = err instanceof ConnectorError ? err.vendorMessage : String(err);
+        const { code, message } = childFailure(err);
         await db.update(commentLinks).set({ state: "failed", errorCode: code, errorMessage: message, updatedAt: nowIso() }).where(and(eq(commentLinks.id, ref)));
         counts.failed++;
         counts.errors.push({ id: comment.id, code, message });

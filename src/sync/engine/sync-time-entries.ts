@@ -6,13 +6,10 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { timeEntryLinks } from "../../db/schema";
 import type { Picklists, TimeEntry } from "../../connectors/canonical";
-import { ConnectorError } from "../../connectors/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { ConnectionContext } from "./load-connection";
-import { emptyCounts, type ChildCounts } from "./sync-comments";
-import { syncCodeForKind } from "./sync-errors";
-import { TYPES_KEY } from "./plan-changes";
+import { childFailure, emptyCounts, knownIds, ticketTypesOf, type ChildCounts } from "./child-links";
 import { otherSide, type LinkState, type Side } from "./types";
 
 const REF = /\(Lockstep ref (tel_[0-9a-z]+)\)/;
@@ -32,20 +29,13 @@ export async function syncTimeEntries(
   const enabled = source.settings.timeEntries.enabled || target.settings.timeEntries.enabled;
   if (!able || !enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
   const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
-  const types: Record<Side, string> = {
-    source: link.synced[TYPES_KEY]?.source ?? source.client.syncedTicketTypes()[0]!,
-    target: link.synced[TYPES_KEY]?.target ?? target.client.syncedTicketTypes()[0]!,
-  };
+  const types = ticketTypesOf(context, link);
   const lists: Record<Side, TimeEntry[]> = {
     source: await source.client.listTimeEntries!(ids.source, types.source),
     target: await target.client.listTimeEntries!(ids.target, types.target),
   };
   const records = await db.select().from(timeEntryLinks).where(eq(timeEntryLinks.ticketLinkId, link.id));
-  const known: Record<Side, Set<string>> = { source: new Set(), target: new Set() };
-  for (const r of records) {
-    if (r.state === "done" || r.state === "skipped") known[r.originSide].add(r.originId);
-    if (r.copyId) known[otherSide(r.originSide)].add(r.copyId);
-  }
+  const known = knownIds(records);
   for (const from of ["source", "target"] as const) {
     const settings = context.sides[from].settings.timeEntries;
     if (!settings.enabled) continue;
@@ -73,8 +63,7 @@ export async function syncTimeEntries(
         await db.update(timeEntryLinks).set({ copyId, state: "done", errorCode: null, errorMessage: null, updatedAt: nowIso() }).where(eq(timeEntryLinks.id, ref));
         counts.synced++;
       } catch (err) {
-        const code = err instanceof ConnectorError ? syncCodeForKind(err.kind) : "internal_error";
-        const message = err instanceof ConnectorError ? err.vendorMessage : String(err);
+        const { code, message } = childFailure(err);
         await db.update(timeEntryLinks).set({ state: "failed", errorCode: code, errorMessage: message, updatedAt: nowIso() }).where(eq(timeEntryLinks.id, ref));
         counts.failed++;
         counts.errors.push({ id: entry.id, code, message });
