@@ -11,7 +11,7 @@ import { loadConfig } from "../env";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import { outboundFetch } from "../connectors/outbound-fetch";
-import { runSync, type EngineDeps, type PlanSummary, type RunRequest, type RunResult } from "./engine/run-sync";
+import { runSync, type EngineDeps, type PlanSummary, type RunRequest, type RunResult, type TicketHint } from "./engine/run-sync";
 import { nextAlertState, sendAlert, type AlertState } from "./alerts";
 
 export type RunAsk = Omit<RunRequest, "runId"> & { connectionId: string };
@@ -85,7 +85,10 @@ export class ConnectionSync extends DurableObject<Env> {
     }
     // A run already waiting (or a retry waiting out its backoff) takes this request along.
     const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);
-    if (pending?.runId) return { kind: "queued", runId: pending.runId };
+    if (pending?.runId) {
+      if (ask.hints?.length) await this.ctx.storage.put(PENDING_KEY, { ...pending, hints: mergeHints(pending.hints, ask.hints) } satisfies Pending);
+      return { kind: "queued", runId: pending.runId };
+    }
     const runId = newId("run");
     await db.insert(syncRuns).values({
       id: runId,
@@ -159,6 +162,12 @@ export class ConnectionSync extends DurableObject<Env> {
   async drain(): Promise<void> {
     await this.current;
   }
+}
+
+/** Hints are kept once each, however many webhooks named the ticket. */
+function mergeHints(a: TicketHint[] = [], b: TicketHint[] = []): TicketHint[] {
+  const byKey = new Map([...a, ...b].map((h) => [`${h.side}:${h.ticketId}`, h]));
+  return [...byKey.values()];
 }
 
 /** Named by the creating organisation and the connection, so both partners reach the same object. */

@@ -36,7 +36,10 @@ export type RunRequest = {
   requestedBy?: string | null;
   /** A run row already recorded as `queued` (by the Durable Object); otherwise one is made. */
   runId?: string;
+  /** Tickets a platform said changed (webhooks): re-read by id, whatever the list says. */
+  hints?: TicketHint[];
 };
+export type TicketHint = { side: Side; ticketId: string };
 
 export type RunStatus = "success" | "partial" | "failed" | "no_tickets";
 export type RunResult = {
@@ -167,7 +170,8 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
       const listedAt = Date.now();
       const listed = await listChangedSince(context.sides[side].client, listSince(cursor, fallback));
       const { fresh, next } = advance(cursor, listed, listedAt);
-      changes[side] = [...fresh, ...(await retriesNotListed(context, side, cursor.retry, listed))];
+      const reread = [...new Set([...cursor.retry, ...(request.hints ?? []).filter((h) => h.side === side).map((h) => h.ticketId)])];
+      changes[side] = [...fresh, ...(await retriesNotListed(context, side, reread, listed))];
       nextCursors[side] = { ...next, retry: [] };
     }
   } catch (err) {
