@@ -24,6 +24,23 @@ export function render(
   body: Child,
   options: { active?: string; status?: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 500 | 503; flash?: Flash } = {},
 ) {
+  c.header("Cache-Control", "no-store");
+  // htmx asked for this view: answer the same component without the frame, so one view serves
+  // both the full page and the fragment swapped into it. A carried flash waits for a full page.
+  if (isFragmentRequest(c)) {
+    const flash = options.flash;
+    return c.html(
+      <>
+        {body}
+        {flash ? (
+          <div id="flash" aria-live="polite" hx-swap-oob="true">
+            <div class={`flash flash-${flash.kind}`} role={flash.kind === "error" ? "alert" : "status"}>{flash.message}</div>
+          </div>
+        ) : null}
+      </>,
+      options.status ?? 200,
+    );
+  }
   let flash = options.flash;
   const carried = getCookie(c, FLASH_COOKIE);
   if (!flash && carried) {
@@ -34,10 +51,14 @@ export function render(
     }
   }
   if (carried) deleteCookie(c, FLASH_COOKIE, { path: "/" });
-  c.header("Cache-Control", "no-store");
   const props: LayoutProps = { title, principal: c.get("principal"), csrfToken: c.get("principal")?.csrfToken, flash, children: body };
   if (options.active) props.active = options.active;
   return c.html(<Layout {...props} />, options.status ?? 200);
+}
+
+/** An htmx request for part of a page (a boosted link wants the whole page). */
+export function isFragmentRequest(c: Context<AppEnv>): boolean {
+  return c.req.header("HX-Request") === "true" && c.req.header("HX-Boosted") !== "true";
 }
 
 /** Redirect after a successful form post (POST/redirect/GET), with a message for the next page. */
