@@ -15,6 +15,37 @@ import type {
 } from "./canonical";
 import type { FetchLike } from "./http-client";
 
+/**
+ * How a platform's pushed events are authenticated (checked by src/webhooks/verify.ts).
+ * `hmac`: a MAC of the raw body (of timestamp + body where the platform signs a timestamp, as
+ * Zendesk does) in a header, e.g. GitHub's `X-Hub-Signature-256: sha256=<hex>` or Autotask's
+ * `X-Hook-Signature: sha1=<base64>`. `url-secret`: the platform signs nothing, so a per-side
+ * secret rides in the URL and an event is only a hint: the ticket is re-read by id.
+ */
+export type WebhookScheme =
+  | {
+      kind: "hmac";
+      algorithm: "SHA-256" | "SHA-1";
+      signatureHeader: string;
+      encoding: "hex" | "base64";
+      /** Text before the MAC in the header, e.g. `sha256=`; empty when there is none. */
+      prefix: string;
+      /** The signed timestamp's header (epoch seconds or ISO-8601); null when none is signed. */
+      timestampHeader: string | null;
+      /** A header naming each delivery once, for the replay cache; null when there is none. */
+      deliveryIdHeader: string | null;
+    }
+  | { kind: "url-secret" };
+
+/** A platform's change events: parsed only once verified, and reduced to the tickets they name. */
+export type ConnectorWebhook = {
+  /** Parses an event body (JSON) into the ids of the tickets it names: none for events about
+   * anything else (a company, a contact…). */
+  ticketIds: z.ZodType<string[]>;
+  /** What the admin does on the platform so it calls us, shown with the secret once. */
+  setup(input: { url: string; secret: string }): { steps: string[]; script?: string };
+};
+
 /** Facts about a platform, as data (after Nango's provider files): used by engine, pages and DO. */
 export type ConnectorFacts = {
   key: string;
@@ -26,7 +57,9 @@ export type ConnectorFacts = {
   rateLimit: { requests: number; perSeconds: number; concurrency: number; source: string };
   /** Largest attachment the platform takes, in bytes (null: no documented limit). */
   maxAttachmentBytes: number | null;
-  supports: { timeEntries: boolean; webhooks: "signed" | "unsigned" | "none"; partnerReference: boolean; originalTimestamps: boolean };
+  supports: { timeEntries: boolean; partnerReference: boolean; originalTimestamps: boolean };
+  /** How the platform's change events prove they are genuine; null: it pushes nothing. */
+  webhooks: WebhookScheme | null;
   /** The platform's note types and whether each is visible to the customer. */
   noteTypes: readonly { id: string; name: string; public: boolean }[];
   /** Help for the account form: where each credential is found. */
@@ -73,10 +106,6 @@ export type AttachmentUpload = {
 
 export type AttachmentDownload = { body: ReadableStream<Uint8Array>; contentType: string; size: number | null };
 
-export type WebhookEvent = { ticketId: string; ticketType: string | null; deliveryId: string | null; signedAt: string | null };
-
-export type WebhookRequest = { headers: Headers; rawBody: Uint8Array; secrets: string[] };
-
 export interface ConnectorClient {
   /** Proves the credentials work and the account can read tickets; returns who we are there. */
   testConnection(): Promise<{ identity: string }>;
@@ -99,14 +128,13 @@ export interface ConnectorClient {
   listTimeEntries?(ticketId: string, ticketType: string): Promise<TimeEntry[]>;
   addTimeEntry?(ticketId: string, ticketType: string, entry: TimeEntryWrite): Promise<TimeEntry>;
   findContactByEmail(email: string): Promise<Person | null>;
-  /** Present only where the platform pushes events; verify before parsing. */
-  verifyWebhook?(request: WebhookRequest): Promise<boolean>;
-  parseWebhook?(request: WebhookRequest): WebhookEvent[];
 }
 
 export interface Connector<Credentials = unknown, Settings = unknown> {
   facts: ConnectorFacts;
   credentialsSchema: z.ZodType<Credentials>;
   settingsSchema: z.ZodType<Settings>;
+  /** Present where `facts.webhooks` is set: how its events are read once verified. */
+  webhook?: ConnectorWebhook;
   create(context: ConnectorContext<Credentials, Settings>): ConnectorClient;
 }

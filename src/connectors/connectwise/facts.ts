@@ -23,7 +23,10 @@ export const connectwiseFacts: ConnectorFacts = {
     { id: "internal", name: "Internal", public: false },
     { id: "resolution", name: "Resolution", public: true },
   ],
-  supports: { timeEntries: true, webhooks: "none", partnerReference: true, originalTimestamps: false },
+  supports: { timeEntries: true, partnerReference: true, originalTimestamps: false },
+  // Callbacks (POST /system/callbacks) carry `x-content-signature`, whose key scheme is seen only
+  // in third-party code: treated as unsigned, with a secret in the URL, and re-read by id.
+  webhooks: { kind: "url-secret" },
   credentialHelp: {
     companyId: "The Company field on the ConnectWise PSA login page (also shown under System > My Company).",
     publicKey: "System > Members > API Members > (your API member) > API Keys tab > + : the Public Key column.",

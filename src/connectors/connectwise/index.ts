@@ -5,6 +5,7 @@ import type { Picklists } from "../canonical";
 import { buildMultipart, ConnectWiseApi, cwBoardSchema, cwCompanySchema, cwDate, cwMemberSchema, cwNamedSchema, cwStatusSchema, cwString, cwTicketSchema, hasNextPage } from "./api";
 import { credentialsSchema, settingsSchema, type ConnectWiseCredentials, type ConnectWiseSettings } from "./config";
 import { connectwiseFacts } from "./facts";
+import { connectwiseWebhook } from "./webhook";
 import { commentToNote, contactToPerson, createBody, documentToAttachment, noteToComment, patchOperations, TICKET_TYPE, ticketToCanonical, timeEntryBody, timeEntryToCanonical } from "./mapping";
 
 /** The cursor: the (lastUpdated, id) of the last ticket returned; opaque to callers. */
@@ -160,6 +161,7 @@ export const connectwiseConnector: Connector<ConnectWiseCredentials, ConnectWise
   facts: connectwiseFacts,
   credentialsSchema,
   settingsSchema,
+  webhook: connectwiseWebhook,
   create({ fetch, config }) {
     const settings = settingsSchema.parse(config.settings);
     const credentials = credentialsSchema.parse(config.credentials);

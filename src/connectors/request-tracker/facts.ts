@@ -18,7 +18,9 @@ export const requestTrackerFacts: ConnectorFacts = {
   },
   maxAttachmentBytes: 10 * 1024 * 1024,
   noteTypes: NOTE_TYPES,
-  supports: { timeEntries: true, webhooks: "none", partnerReference: true, originalTimestamps: false },
+  supports: { timeEntries: true, partnerReference: true, originalTimestamps: false },
+  // RT has no webhooks in core: a Scrip posts the ticket id to a URL holding a secret.
+  webhooks: { kind: "url-secret" },
   credentialHelp: {
     token: "In RT: Logged in as … → Settings → Auth Tokens → Create; copy the token shown once. Needs RT::Authen::Token (built into RT 5).",
     username: "The integration user's Name, from Admin → Users (or Logged in as … → Settings → About me). Set that user's time zone to UTC (About me → Locale → Time zone): RT reads TicketSQL dates in the user's time zone.",

@@ -10,6 +10,7 @@ import { attachment, description, history, messageText, postMessage, ticketAttac
 import type { RtAttachmentItem, RtTicket } from "./api-schemas";
 import { credentialsSchema, settingsSchema, type Credentials, type Settings } from "./config";
 import { requestTrackerFacts } from "./facts";
+import { requestTrackerWebhook } from "./webhook";
 import { NOTE_TYPES, commentFromRt, commentKind, commentToRt, priorityRef, statusesFor, ticketFromRt, ticketWriteToRt, timeEntryFromRt, type MappingContext } from "./mapping";
 
 type Cursor = z.infer<typeof cursorSchema>;
@@ -185,5 +186,6 @@ export const requestTrackerConnector: Connector<Credentials, Settings> = {
   facts: requestTrackerFacts,
   credentialsSchema,
   settingsSchema,
+  webhook: requestTrackerWebhook,
   create: createClient,
 };

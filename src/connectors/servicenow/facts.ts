@@ -1,6 +1,7 @@
 // ServiceNow as data: what the engine, the account pages and the Durable Object need to know.
 import type { ConnectorFacts } from "../contract";
 import { NOTE_TYPES } from "./mapping";
+import { SERVICENOW_WEBHOOK_SCHEME } from "./webhook";
 
 export const servicenowFacts: ConnectorFacts = {
   key: "servicenow",
@@ -24,10 +25,12 @@ export const servicenowFacts: ConnectorFacts = {
   supports: {
     // Needs the Time Worked plugin (task_time_worked); listTimeEntries fails with "Invalid table" without it.
     timeEntries: true,
-    webhooks: "none",
     partnerReference: true,
     originalTimestamps: false,
   },
+  // No outbound webhooks of its own: the admin adds a Business Rule (script in webhook.ts) that
+  // signs timestamp + body with HMAC-SHA256 (GlideCertificateEncryption.generateMac), Zendesk style.
+  webhooks: SERVICENOW_WEBHOOK_SCHEME,
   credentialHelp: {
     username:
       "User ID of an integration user: All > User Administration > Users, open the user and copy User ID. Give it the itil role (sn_customerservice_agent for cases) and tick Web service access only.",

@@ -7,6 +7,7 @@ import { createApi } from "./api";
 import { credentialsSchema, settingsSchema, type ServiceNowCredentials, type ServiceNowSettings } from "./config";
 import { discoverPicklists } from "./api-picklists";
 import { servicenowFacts } from "./facts";
+import { servicenowWebhook } from "./webhook";
 import {
   attachmentFromRecord,
   isoToSnTime,
@@ -172,5 +173,6 @@ export const servicenowConnector: Connector<ServiceNowCredentials, ServiceNowSet
   facts: servicenowFacts,
   credentialsSchema,
   settingsSchema,
+  webhook: servicenowWebhook,
   create,
 };
