@@ -14,6 +14,17 @@ export const runQuerySchema = z.object({
   cursor: z.string().min(1).max(64).optional(),
 });
 
+const childCountsSchema = z.object({
+  synced: z.number(),
+  failed: z.number(),
+  skipped: z.number(),
+  errors: z.array(z.object({ id: z.string(), code: z.string(), message: z.string() })).describe("Why each failed or skipped one did."),
+});
+
+export const orgRunQuerySchema = runQuerySchema.extend({
+  connectionId: z.string().min(1).max(64).optional().describe("Only this connection's runs."),
+});
+
 const counts = { created: z.number(), updated: z.number(), closed: z.number(), skipped: z.number(), failed: z.number() };
 
 export const runSchema = z
@@ -49,6 +60,12 @@ export const runItemSchema = z
     errorMessage: z.string().nullable(),
     vendorMessage: z.string().nullable(),
     advice: z.string().nullable().describe("What to do about the error code."),
+    sourceUrl: z.string().nullable().describe("The ticket's own page on the source platform; only where the source side is yours."),
+    targetUrl: z.string().nullable().describe("The ticket's own page on the target platform; only where the target side is yours."),
+    children: z
+      .object({ comments: childCountsSchema, attachments: childCountsSchema, timeEntries: childCountsSchema })
+      .partial()
+      .describe("Comments, attachments and time entries of this ticket handled by the run; attachments may be skipped (too large, type filtered out)."),
     conflicts: z.array(z.object({ field: z.string(), sourceValue: z.string().nullable(), targetValue: z.string().nullable(), winner: z.string(), policy: z.string() })),
   })
   .meta({ id: "RunItem" });

@@ -1,8 +1,9 @@
 // Sync runs as the API and pages show them, and asking a connection's Durable Object for one.
-import { and, desc, eq, gte, lt } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { runItems, syncRuns } from "../db/schema";
+import { connectionSides, runItems, syncRuns } from "../db/schema";
 import { findVisibleConnection } from "./connections";
+import { ticketPageLinker } from "./ticket-pages";
 import { ApiError, notFound } from "../api/error-codes";
 import type { OrgScope, Principal } from "../auth/principal";
 import { pageOf } from "../lib/pagination";
@@ -49,19 +50,27 @@ export async function startRun(
   return answer;
 }
 
-export async function listRuns(
-  db: Db,
-  scope: OrgScope,
-  connectionId: string,
-  query: { status?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
-) {
+type RunQuery = { status?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined };
+
+export async function listRuns(db: Db, scope: OrgScope, connectionId: string, query: RunQuery) {
   await visibleConnection(db, scope, connectionId);
+  return runsWhere(db, eq(syncRuns.connectionId, connectionId), query);
+}
+
+/** Runs of every connection the organisation is on, or of one of them, newest first. */
+export async function listOrgRuns(db: Db, scope: OrgScope, query: RunQuery & { connectionId?: string | undefined }) {
+  if (query.connectionId) return listRuns(db, scope, query.connectionId, query);
+  const mine = db.select({ id: connectionSides.connectionId }).from(connectionSides).where(eq(connectionSides.orgId, scope.orgId));
+  return runsWhere(db, inArray(syncRuns.connectionId, mine), query);
+}
+
+async function runsWhere(db: Db, connection: SQL, query: RunQuery) {
   const rows = await db
     .select()
     .from(syncRuns)
     .where(
       and(
-        eq(syncRuns.connectionId, connectionId),
+        connection,
         query.status ? eq(syncRuns.status, query.status as "success") : undefined,
         query.from ? gte(syncRuns.startedAt, query.from) : undefined,
         query.to ? lt(syncRuns.startedAt, query.to) : undefined,
@@ -73,13 +82,17 @@ export async function listRuns(
   return pageOf(rows, query.limit, runView);
 }
 
+type ChildCounts = { synced: number; failed: number; skipped: number; errors: { id: string; code: string; message: string }[] };
+export type ItemChildren = { comments?: ChildCounts; attachments?: ChildCounts; timeEntries?: ChildCounts };
+
 export async function getRun(db: Db, scope: OrgScope, runId: string) {
   const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1);
   if (!run) throw notFound("Run");
-  await visibleConnection(db, scope, run.connectionId).catch(() => {
+  const visible = await findVisibleConnection(db, scope, run.connectionId).catch(() => {
     throw notFound("Run");
   });
   const items = await db.select().from(runItems).where(eq(runItems.runId, runId)).orderBy(runItems.id);
+  const pageOfTicket = await ticketPageLinker(db, visible, items.map((i) => i.ticketLinkId));
   return {
     ...runView(run),
     items: items.map((item) => ({
@@ -94,6 +107,9 @@ export async function getRun(db: Db, scope: OrgScope, runId: string) {
       errorMessage: item.errorMessage,
       vendorMessage: item.vendorMessage,
       advice: adviceFor(item.errorCode),
+      sourceUrl: pageOfTicket({ side: "source", id: item.sourceTicketId, number: item.sourceNumber, linkId: item.ticketLinkId }),
+      targetUrl: pageOfTicket({ side: "target", id: item.targetTicketId, number: item.targetNumber, linkId: item.ticketLinkId }),
+      children: JSON.parse(item.childCounts) as ItemChildren,
       conflicts: JSON.parse(item.conflicts) as { field: string; sourceValue: string | null; targetValue: string | null; winner: string; policy: string }[],
     })),
   };

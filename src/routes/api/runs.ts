@@ -5,8 +5,8 @@ import { describe, jsonBody, params, query } from "../../api/openapi";
 import { scopeOf } from "../../auth/principal";
 import { pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
-import { planEntrySchema, runItemSchema, runQuerySchema, runSchema, startRunSchema } from "../../schemas/runs";
-import { getRun, listRuns, startRun } from "../../services/runs";
+import { orgRunQuerySchema, planEntrySchema, runItemSchema, runQuerySchema, runSchema, startRunSchema } from "../../schemas/runs";
+import { getRun, listOrgRuns, listRuns, startRun } from "../../services/runs";
 import { SYNC_ERRORS } from "../../sync/engine/sync-errors";
 
 const tags = ["Sync runs"];
@@ -40,6 +40,18 @@ export const runsApi = new Hono<AppEnv>()
     params(idParamSchema),
     query(runQuerySchema),
     async (c) => c.json(await listRuns(c.get("db"), scopeOf(c.get("principal")!), c.req.valid("param").id, c.req.valid("query"))),
+  )
+  .get(
+    "/runs",
+    describe({
+      summary: "Runs of all your connections, newest first",
+      description: "The sync history: filter by connection, status and period (`from`, `to`).",
+      tags,
+      access: "viewer",
+      responses: { 200: { description: "A page of runs.", schema: pageSchema(runSchema) } },
+    }),
+    query(orgRunQuerySchema),
+    async (c) => c.json(await listOrgRuns(c.get("db"), scopeOf(c.get("principal")!), c.req.valid("query"))),
   )
   .get(
     "/runs/:id",
