@@ -113,3 +113,10 @@ export const ticketLinkViewSchema = z.object({
   updatedAt: z.string(),
 });
 export type TicketLinkView = z.infer<typeof ticketLinkViewSchema>;
+
+export const bulkLinkSchema = z.object({
+  matchBy: z.literal("partner_reference").describe("The field both platforms share: each ticket's partner reference holds the other's number."),
+  since: z.iso.datetime().describe("Only tickets updated since then (UTC), on both sides."),
+});
+export const bulkLinkResultSchema = z.object({ linked: z.number(), alreadyLinked: z.number(), unmatched: z.number().describe("Source tickets no target ticket names.") });
+export type BulkLinkResult = z.infer<typeof bulkLinkResultSchema>;

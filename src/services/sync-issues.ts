@@ -56,3 +56,9 @@ export async function retryIssue(env: Env, db: Db, actor: Principal, id: string,
   const [connection] = await db.select({ id: connections.id }).from(connections).where(eq(connections.id, row.connectionId));
   return startRun(env, db, actor, connection!.id, { mode: "quick", dryRun: false }, ip);
 }
+
+/** Retries every open issue of a connection at once: one run re-reads every ticket that failed. */
+export async function retryConnectionIssues(env: Env, db: Db, actor: Principal, connectionId: string, ip?: string | null) {
+  await findVisibleConnection(db, scopeOf(actor), connectionId);
+  return startRun(env, db, actor, connectionId, { mode: "quick", dryRun: false }, ip);
+}

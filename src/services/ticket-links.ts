@@ -10,8 +10,11 @@ import { nowIso } from "../lib/time";
 import { pageOf, type Page, type PageRequest } from "../lib/pagination";
 import { ApiError, notFound } from "../api/error-codes";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
-import type { CreateLinkInput, TicketLinkView } from "../schemas/connection-views";
+import type { BulkLinkResult, CreateLinkInput, TicketLinkView } from "../schemas/connection-views";
+import { linkByPartnerReference } from "../sync/engine/link-existing";
+import { auditEntry } from "./audit";
 import { connectionAudit, findVisibleConnection } from "./connections";
+import type { AccountDeps } from "./platform-accounts";
 
 type LinkRow = typeof ticketLinks.$inferSelect;
 
@@ -137,4 +140,13 @@ export async function unlink(db: Db, actor: Principal, linkId: string, ip?: stri
       ip,
     ),
   ]);
+}
+
+/** Links existing tickets in bulk: every pair whose partner reference names the other's number. */
+export async function bulkLink(deps: AccountDeps, actor: Principal, connectionId: string, since: string, ip?: string | null): Promise<BulkLinkResult> {
+  const visible = await findVisibleConnection(deps.db, scopeOf(actor), connectionId);
+  if (visible.row.status === "pending") throw new ApiError("conflict", "The partner has not accepted this connection yet.");
+  const result = await linkByPartnerReference(deps, connectionId, since);
+  await auditEntry(deps.db, actor, { action: "links.bulk_linked", targetType: "connection", targetId: connectionId, details: { since, ...result } }, ip).run();
+  return result;
 }

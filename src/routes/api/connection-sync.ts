@@ -5,6 +5,9 @@ import type { AppEnv } from "../../app-env";
 import { describe, jsonBody, params } from "../../api/openapi";
 import { idParamSchema } from "../../schemas/common";
 import { setAutomatic, setPaused } from "../../services/automatic-sync";
+import { syncStatusOf } from "../../services/sync-status";
+import { syncStatusSchema } from "../../schemas/overview";
+import { scopeOf } from "../../auth/principal";
 
 const tags = ["Sync runs"];
 const automaticViewSchema = z.object({
@@ -15,6 +18,18 @@ const automaticViewSchema = z.object({
 });
 
 export const connectionSyncApi = new Hono<AppEnv>()
+  .get(
+    "/connections/:id/sync-status",
+    describe({
+      summary: "Where the connection's syncing stands",
+      description: "The state label, why automatic sync cannot be switched on (if so), the manual cooldown, the run under way with its progress, and the last run.",
+      tags,
+      access: "viewer",
+      responses: { 200: { description: "The sync status.", schema: syncStatusSchema } },
+    }),
+    params(idParamSchema),
+    async (c) => c.json(await syncStatusOf(c.get("db"), scopeOf(c.get("principal")!), c.req.valid("param").id, { billingRequired: c.get("config").billingRequired })),
+  )
   .put(
     "/connections/:id/automatic",
     describe({

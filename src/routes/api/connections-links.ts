@@ -5,20 +5,9 @@ import { describe, jsonBody, params, query } from "../../api/openapi";
 import { scopeOf } from "../../auth/principal";
 import { pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
-import { createLink, listLinks, unlink } from "../../services/ticket-links";
-import { createLinkSchema, listLinksQuerySchema, ticketLinkViewSchema } from "../../schemas/connection-views";
-import { z } from "zod";
-import { ApiError } from "../../api/error-codes";
-import { findVisibleConnection } from "../../services/connections";
-import { auditEntry } from "../../services/audit";
-import { linkByPartnerReference } from "../../sync/engine/link-existing";
+import { bulkLink, createLink, listLinks, unlink } from "../../services/ticket-links";
+import { bulkLinkResultSchema, bulkLinkSchema, createLinkSchema, listLinksQuerySchema, ticketLinkViewSchema } from "../../schemas/connection-views";
 import { accountDeps } from "./deps";
-
-const bulkLinkSchema = z.object({
-  matchBy: z.literal("partner_reference").describe("The field both platforms share: each ticket's partner reference holds the other's number."),
-  since: z.iso.datetime().describe("Only tickets updated since then (UTC), on both sides."),
-});
-const bulkLinkResultSchema = z.object({ linked: z.number(), alreadyLinked: z.number(), unmatched: z.number().describe("Source tickets no target ticket names.") });
 
 const tags = ["Ticket links"];
 const ip = (h: string | undefined) => h ?? null;
@@ -58,16 +47,7 @@ export const connectionLinksApi = new Hono<AppEnv>()
     }),
     params(idParamSchema),
     jsonBody(bulkLinkSchema),
-    async (c) => {
-      const actor = c.get("principal")!;
-      const { id } = c.req.valid("param");
-      const visible = await findVisibleConnection(c.get("db"), scopeOf(actor), id);
-      if (visible.row.status === "pending") throw new ApiError("conflict", "The partner has not accepted this connection yet.");
-      const { since } = c.req.valid("json");
-      const result = await linkByPartnerReference(accountDeps(c), id, since);
-      await auditEntry(c.get("db"), actor, { action: "links.bulk_linked", targetType: "connection", targetId: id, details: { since, ...result } }, ip(c.req.header("CF-Connecting-IP"))).run();
-      return c.json(result);
-    },
+    async (c) => c.json(await bulkLink(accountDeps(c), c.get("principal")!, c.req.valid("param").id, c.req.valid("json").since, ip(c.req.header("CF-Connecting-IP")))),
   )
   .delete(
     "/links/:id",

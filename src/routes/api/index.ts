@@ -13,6 +13,8 @@ import { connectionsApi } from "./connections";
 import { runsApi } from "./runs";
 import { connectionSyncApi } from "./connection-sync";
 import { syncIssuesApi } from "./sync-issues";
+import { webhooksApi } from "./webhooks";
+import { overviewApi } from "./overview";
 
 export const API_INFO = {
   title: "Lockstep API",
@@ -33,7 +35,9 @@ const routes = new Hono<AppEnv>()
   .route("/", connectionsApi)
   .route("/", runsApi)
   .route("/", connectionSyncApi)
-  .route("/", syncIssuesApi);
+  .route("/", syncIssuesApi)
+  .route("/", webhooksApi)
+  .route("/", overviewApi);
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 export function openApiDocument() {

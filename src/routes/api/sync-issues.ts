@@ -5,7 +5,7 @@ import { describe, params, query } from "../../api/openapi";
 import { scopeOf } from "../../auth/principal";
 import { pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
-import { listIssues, resolveIssue, retryIssue } from "../../services/sync-issues";
+import { listIssues, resolveIssue, retryConnectionIssues, retryIssue } from "../../services/sync-issues";
 
 const tags = ["Issues"];
 const issueSchema = z
@@ -56,6 +56,22 @@ export const syncIssuesApi = new Hono<AppEnv>()
     params(idParamSchema),
     async (c) => {
       const answer = await retryIssue(c.env, c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.header("CF-Connecting-IP"));
+      return c.json({ run: { id: answer.runId, status: "queued" as const } }, 202);
+    },
+  )
+  .post(
+    "/connections/:id/issues/retry",
+    describe({
+      summary: "Retry every open issue of a connection",
+      description: "Starts one run of the connection, which re-reads every ticket whose sync failed (manual cooldown applies).",
+      tags,
+      access: "admin",
+      responses: { 202: { description: "A run is queued.", schema: z.object({ run: z.object({ id: z.string(), status: z.literal("queued") }) }) } },
+      errors: ["rate_limited", "conflict"],
+    }),
+    params(idParamSchema),
+    async (c) => {
+      const answer = await retryConnectionIssues(c.env, c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.header("CF-Connecting-IP"));
       return c.json({ run: { id: answer.runId, status: "queued" as const } }, 202);
     },
   )

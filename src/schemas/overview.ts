@@ -1,0 +1,71 @@
+// What the dashboard, billing and sync status operations answer. The services return exactly these.
+import { z } from "zod";
+
+const runProgressSchema = z.object({
+  id: z.string(),
+  mode: z.enum(["quick", "full"]),
+  trigger: z.string(),
+  status: z.string(),
+  phase: z.string().nullable(),
+  ticketsDone: z.number(),
+  ticketsTotal: z.number().nullable(),
+  created: z.number(),
+  updated: z.number(),
+  closed: z.number(),
+  skipped: z.number(),
+  failed: z.number(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export const syncStatusSchema = z
+  .object({
+    state: z.enum(["pending_acceptance", "initial_sync_required", "ready", "running", "paused"]),
+    label: z.string().describe("As the pages show it: Initial sync required, Ready for automatic sync, Running, Paused."),
+    automaticEnabled: z.boolean(),
+    automaticBlockedBy: z
+      .object({ code: z.enum(["pending_acceptance", "initial_sync_required", "billing_required"]), message: z.string() })
+      .nullable()
+      .describe("Why automatic sync cannot be switched on now; null when it can."),
+    manualCooldownSeconds: z.number(),
+    nextManualRunAt: z.string().nullable().describe("When the next manual run is allowed, while the cooldown lasts."),
+    activeRun: runProgressSchema.nullable().describe("The run waiting or going, with phase and tickets done of total."),
+    lastRun: runProgressSchema.nullable(),
+  })
+  .meta({ id: "SyncStatus" });
+
+export const dashboardSchema = z
+  .object({
+    connections: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        status: z.enum(["pending", "active", "paused"]),
+        syncState: syncStatusSchema.shape.state,
+        syncLabel: z.string(),
+        lastRun: z.object({ id: z.string(), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), failed: z.number() }).nullable(),
+        activeRun: z.object({ id: z.string(), status: z.string(), phase: z.string().nullable(), ticketsDone: z.number(), ticketsTotal: z.number().nullable() }).nullable(),
+        failuresInRow: z.number().describe("Finished runs that failed in a row, newest first (at most 10)."),
+        backlog: z.number().describe("Tickets waiting: failed ones retried by the next run, plus what is left of the run under way."),
+        openIssues: z.number(),
+        apiBudgets: z
+          .array(z.object({ side: z.enum(["source", "target"]), platform: z.string(), requests: z.number(), perSeconds: z.number(), source: z.string() }))
+          .describe("The request budget of each of your sides' platforms, published or assumed."),
+      }),
+    ),
+    daily: z.array(z.object({ day: z.string(), synced: z.number(), failed: z.number() })).describe("The last 30 UTC days, oldest first."),
+  })
+  .meta({ id: "Dashboard" });
+
+export const billingSchema = z
+  .object({
+    billingStatus: z.enum(["none", "active", "past_due"]),
+    billingRequired: z.boolean().describe("Whether this install needs an active billing status to switch automatic sync on."),
+    billedConnections: z.array(z.object({ id: z.string(), name: z.string(), automaticEnabled: z.boolean() })),
+    usage: z
+      .array(z.object({ connectionId: z.string(), connectionName: z.string(), month: z.string(), ticketsSynced: z.number(), billedToYou: z.boolean() }))
+      .describe("Tickets synced per connection and month (YYYY-MM), the last 12 months, newest first."),
+  })
+  .meta({ id: "Billing" });

@@ -1,0 +1,120 @@
+// What the dashboard shows: each connection's health (last run, failures in a row, backlog, open
+// issues, the platforms' request budgets) and tickets synced and failed per day. Read in a few
+// batched queries whatever the number of connections, so the page stays quick.
+import { and, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { changeCursors, connectionSides, syncIssues, syncRuns } from "../db/schema";
+import type { OrgScope } from "../auth/principal";
+import { chunks } from "../lib/chunks";
+import { connectorFor } from "../connectors/registry";
+import { listConnections } from "./connections";
+import { SYNC_STATE_LABELS, syncStateOf, type SyncState } from "./automatic-sync";
+
+export const CHART_DAYS = 30;
+/** More failures in a row than this are shown as "10+": the count is a warning, not a statistic. */
+const FAILURE_WINDOW = 10;
+
+type RunRow = typeof syncRuns.$inferSelect;
+
+export type ConnectionHealth = {
+  id: string;
+  name: string;
+  status: "pending" | "active" | "paused";
+  syncState: SyncState;
+  syncLabel: string;
+  lastRun: { id: string; status: string; startedAt: string; finishedAt: string | null; failed: number } | null;
+  activeRun: { id: string; status: string; phase: string | null; ticketsDone: number; ticketsTotal: number | null } | null;
+  /** Finished runs that failed, newest first, until one did not (at most FAILURE_WINDOW). */
+  failuresInRow: number;
+  /** Tickets waiting: failed ones re-read on the next run, plus what is left of the run under way. */
+  backlog: number;
+  openIssues: number;
+  /** The request budget of each of your sides' platforms (published, or assumed where none is). */
+  apiBudgets: { side: "source" | "target"; platform: string; requests: number; perSeconds: number; source: string }[];
+};
+
+export type DailyTotals = { day: string; synced: number; failed: number };
+
+export type Dashboard = { connections: ConnectionHealth[]; daily: DailyTotals[] };
+
+const isFinished = (r: RunRow) => r.status !== "queued" && r.status !== "running";
+
+export async function dashboardOf(db: Db, scope: OrgScope, now = new Date()): Promise<Dashboard> {
+  const list = await listConnections(db, scope, { limit: 200 });
+  const ids = list.data.map((c) => c.id);
+  const recent = new Map<string, RunRow[]>();
+  const issues = new Map<string, number>();
+  const backlog = new Map<string, number>();
+  for (const part of chunks(ids, 50)) {
+    // The newest runs of each connection, all in one round trip.
+    const [first, ...rest] = part.map((id) =>
+      db
+        .select()
+        .from(syncRuns)
+        .where(and(eq(syncRuns.connectionId, id), eq(syncRuns.dryRun, false)))
+        .orderBy(desc(syncRuns.id))
+        .limit(FAILURE_WINDOW + 2),
+    );
+    const results = await db.batch([first!, ...rest]);
+    part.forEach((id, i) => recent.set(id, results[i] ?? []));
+    const openCounts = await db
+      .select({ connectionId: syncIssues.connectionId, n: count() })
+      .from(syncIssues)
+      .where(and(inArray(syncIssues.connectionId, part), eq(syncIssues.status, "open")))
+      .groupBy(syncIssues.connectionId);
+    for (const row of openCounts) issues.set(row.connectionId, row.n);
+    const cursors = await db.select({ connectionId: changeCursors.connectionId, retry: changeCursors.retryIds }).from(changeCursors).where(inArray(changeCursors.connectionId, part));
+    for (const row of cursors) backlog.set(row.connectionId, (backlog.get(row.connectionId) ?? 0) + (JSON.parse(row.retry) as string[]).length);
+  }
+
+  const connections = list.data.map((c): ConnectionHealth => {
+    const runs = recent.get(c.id) ?? [];
+    const finished = runs.filter(isFinished);
+    const active = runs.find((r) => !isFinished(r)) ?? null;
+    const firstOk = finished.findIndex((r) => r.status !== "failed");
+    const state = syncStateOf({ status: c.status, automaticEnabled: c.automaticEnabled, initialSyncCompletedAt: c.initialSyncCompletedAt });
+    const left = active?.ticketsTotal != null ? Math.max(0, active.ticketsTotal - active.ticketsDone) : 0;
+    const last = finished[0];
+    return {
+      id: c.id,
+      name: c.name,
+      status: c.status,
+      syncState: state,
+      syncLabel: SYNC_STATE_LABELS[state],
+      lastRun: last ? { id: last.id, status: last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, failed: last.failed } : null,
+      activeRun: active ? { id: active.id, status: active.status, phase: active.phase, ticketsDone: active.ticketsDone, ticketsTotal: active.ticketsTotal } : null,
+      failuresInRow: Math.min(FAILURE_WINDOW, firstOk === -1 ? finished.length : firstOk),
+      backlog: (backlog.get(c.id) ?? 0) + left,
+      openIssues: issues.get(c.id) ?? 0,
+      apiBudgets: c.sides.flatMap((s) => {
+        const connector = s.mine && s.platform ? connectorFor(s.platform) : null;
+        if (!connector) return [];
+        const { requests, perSeconds, source } = connector.facts.rateLimit;
+        return [{ side: s.side, platform: connector.facts.label, requests, perSeconds, source }];
+      }),
+    };
+  });
+  return { connections, daily: await dailyTotals(db, scope, now) };
+}
+
+/** Tickets synced (created, updated or closed) and failed per UTC day, oldest first, every day present. */
+export async function dailyTotals(db: Db, scope: OrgScope, now = new Date(), days = CHART_DAYS): Promise<DailyTotals[]> {
+  const firstDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const mine = db.select({ id: connectionSides.connectionId }).from(connectionSides).where(eq(connectionSides.orgId, scope.orgId));
+  const day = sql<string>`substr(${syncRuns.startedAt}, 1, 10)`;
+  const rows = await db
+    .select({
+      day,
+      synced: sql<number>`coalesce(sum(${syncRuns.created} + ${syncRuns.updated} + ${syncRuns.closed}), 0)`,
+      failed: sql<number>`coalesce(sum(${syncRuns.failed}), 0)`,
+    })
+    .from(syncRuns)
+    .where(and(inArray(syncRuns.connectionId, mine), eq(syncRuns.dryRun, false), gte(syncRuns.startedAt, firstDay.toISOString())))
+    .groupBy(day);
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  return Array.from({ length: days }, (_, i) => {
+    const d = new Date(firstDay.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+    const row = byDay.get(d);
+    return { day: d, synced: Number(row?.synced ?? 0), failed: Number(row?.failed ?? 0) };
+  });
+}

@@ -1,0 +1,58 @@
+// Where a connection's syncing stands, as the Sync page shows it: the state label, whether
+// automatic sync can be switched on (and why not), the manual cooldown, the run under way with
+// its progress, and the last finished run.
+import { and, desc, eq, inArray, notInArray } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { organisations, syncRuns } from "../db/schema";
+import type { OrgScope } from "../auth/principal";
+import { findVisibleConnection } from "./connections";
+import { SYNC_STATE_LABELS, syncStateOf, type SyncState } from "./automatic-sync";
+
+type RunRow = typeof syncRuns.$inferSelect;
+export type RunProgress = Pick<RunRow, "id" | "mode" | "trigger" | "status" | "phase" | "ticketsDone" | "ticketsTotal" | "created" | "updated" | "closed" | "skipped" | "failed" | "errorCode" | "errorMessage" | "startedAt" | "finishedAt">;
+
+export type SyncStatusView = {
+  state: SyncState;
+  label: string;
+  automaticEnabled: boolean;
+  /** Why automatic sync cannot be switched on now; null when it can (or already is). */
+  automaticBlockedBy: { code: "pending_acceptance" | "initial_sync_required" | "billing_required"; message: string } | null;
+  manualCooldownSeconds: number;
+  /** When the next manual run is allowed, if that is still ahead. */
+  nextManualRunAt: string | null;
+  /** The run waiting or going, with its progress. */
+  activeRun: RunProgress | null;
+  lastRun: RunProgress | null;
+};
+
+const progressOf = (r: RunRow): RunProgress => {
+  const { connectionId: _c, dryRun: _d, since: _s, requestedBy: _r, ...rest } = r;
+  return rest;
+};
+
+export async function syncStatusOf(db: Db, scope: OrgScope, connectionId: string, options: { billingRequired: boolean; now?: number }): Promise<SyncStatusView> {
+  const { row } = await findVisibleConnection(db, scope, connectionId);
+  const state = syncStateOf(row);
+  const notDry = and(eq(syncRuns.connectionId, connectionId), eq(syncRuns.dryRun, false));
+  const [active] = await db.select().from(syncRuns).where(and(notDry, inArray(syncRuns.status, ["queued", "running"]))).orderBy(desc(syncRuns.id)).limit(1);
+  const [last] = await db.select().from(syncRuns).where(and(notDry, notInArray(syncRuns.status, ["queued", "running"]))).orderBy(desc(syncRuns.id)).limit(1);
+  let blocked: SyncStatusView["automaticBlockedBy"] = null;
+  if (row.status === "pending") blocked = { code: "pending_acceptance", message: "The partner has not accepted this connection yet." };
+  else if (!row.initialSyncCompletedAt) blocked = { code: "initial_sync_required", message: "Run a manual sync first: automatic sync starts once one has completed." };
+  else if (options.billingRequired && !row.automaticEnabled) {
+    const [org] = await db.select({ billing: organisations.billingStatus }).from(organisations).where(eq(organisations.id, scope.orgId));
+    if (org?.billing !== "active") blocked = { code: "billing_required", message: "Set up billing for your organisation to switch on automatic sync." };
+  }
+  const now = options.now ?? Date.now();
+  const nextAllowed = row.lastManualRunAt ? Date.parse(row.lastManualRunAt) + row.manualCooldownSeconds * 1000 : 0;
+  return {
+    state,
+    label: SYNC_STATE_LABELS[state],
+    automaticEnabled: row.automaticEnabled,
+    automaticBlockedBy: blocked,
+    manualCooldownSeconds: row.manualCooldownSeconds,
+    nextManualRunAt: nextAllowed > now ? new Date(nextAllowed).toISOString() : null,
+    activeRun: active ? progressOf(active) : null,
+    lastRun: last ? progressOf(last) : null,
+  };
+}
