@@ -12,6 +12,7 @@ import { acceptConnection, createConnection, deleteConnection, getConnection, li
 import { connectionViewSchema, createdConnectionSchema, listConnectionsQuerySchema, updateConnectionSchema } from "../../schemas/connection-views";
 import { connectionLinksApi } from "./connections-links";
 import { connectionMappingsApi } from "./connections-mappings";
+import { connectionPicklistsApi } from "./connections-picklists";
 
 const tags = ["Connections"];
 const ip = (h: string | undefined) => h ?? null;
@@ -93,4 +94,5 @@ export const connectionsApi = new Hono<AppEnv>()
     },
   )
   .route("/", connectionMappingsApi)
+  .route("/", connectionPicklistsApi)
   .route("/", connectionLinksApi);

@@ -1,0 +1,55 @@
+// Both sides' picklists of a connection: what the settings and mapping pages offer as choices.
+// Mapping values means choosing from the partner's statuses and priorities too, so each side is
+// read through its own organisation's account, exactly as a run reads it; a side that cannot be
+// read says why instead of failing the whole answer.
+import { and, eq } from "drizzle-orm";
+import { picklistCache } from "../db/schema";
+import { picklistsSchema } from "../connectors/canonical";
+import { ApiError } from "../api/error-codes";
+import { scopeOf, type OrgScope } from "../auth/principal";
+import { refreshPicklists, type CachedPicklists } from "./account-checks";
+import { findVisibleConnection } from "./connections";
+import type { AccountDeps } from "./platform-accounts";
+import type { SidePicklists } from "../schemas/connection-picklists";
+
+type Side = "source" | "target";
+
+async function cached(deps: AccountDeps, accountId: string): Promise<CachedPicklists | null> {
+  const [row] = await deps.db
+    .select()
+    .from(picklistCache)
+    .where(and(eq(picklistCache.accountId, accountId), eq(picklistCache.kind, "all")))
+    .limit(1);
+  const parsed = row ? picklistsSchema.safeParse(JSON.parse(row.values)) : null;
+  return row && parsed?.success ? { picklists: parsed.data, fetchedAt: row.fetchedAt } : null;
+}
+
+/**
+ * Each side's picklists: from the cache, discovered when missing, re-read from the platform when
+ * `refresh`. Discovery runs under the side's own organisation, as a sync run does.
+ */
+export async function connectionPicklists(
+  deps: AccountDeps,
+  scope: OrgScope,
+  connectionId: string,
+  options: { refresh?: boolean } = {},
+): Promise<Record<Side, SidePicklists>> {
+  const visible = await findVisibleConnection(deps.db, scope, connectionId);
+  const out = {} as Record<Side, SidePicklists>;
+  for (const side of ["source", "target"] as const) {
+    const row = visible.sides.find((s) => s.side === side);
+    const base = { side, mine: visible.mySides.includes(side), platform: row?.platform ?? null };
+    if (!row?.orgId || !row.platformAccountId) {
+      out[side] = { ...base, state: "waiting", reason: "The partner has not accepted the connection yet." };
+      continue;
+    }
+    try {
+      const found = (!options.refresh && (await cached(deps, row.platformAccountId))) || (await refreshPicklists(deps, scopeOf({ orgId: row.orgId }), row.platformAccountId));
+      out[side] = { ...base, state: "ready", ...found };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      out[side] = { ...base, state: "failed", reason: err.message };
+    }
+  }
+  return out;
+}
