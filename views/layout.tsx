@@ -16,6 +16,7 @@ export type LayoutProps = {
 
 const NAV: { href: string; label: string; minRole?: "admin" }[] = [
   { href: "/", label: "Dashboard" },
+  { href: "/connections", label: "Connections" },
   { href: "/platform-accounts", label: "Platform accounts" },
   { href: "/users", label: "Users" },
   { href: "/tokens", label: "API tokens", minRole: "admin" },

@@ -8,6 +8,7 @@ import { miscPages } from "./misc";
 import { requireSignedIn } from "./render";
 import { usersPages } from "./users";
 import { platformAccountPages } from "./platform-accounts";
+import { connectionPages } from "./connections";
 
 const signedInPages = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -19,6 +20,7 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", miscPages)
   .route("/", usersPages)
   .route("/", apiTokensPages)
-  .route("/", platformAccountPages);
+  .route("/", platformAccountPages)
+  .route("/", connectionPages);
 
 export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signedInPages);

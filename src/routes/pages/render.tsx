@@ -22,7 +22,7 @@ export function render(
   c: Context<AppEnv>,
   title: string,
   body: Child,
-  options: { active?: string; status?: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 500 | 503; flash?: Flash } = {},
+  options: { active?: string; status?: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503; flash?: Flash } = {},
 ) {
   c.header("Cache-Control", "no-store");
   // htmx asked for this view: answer the same component without the frame, so one view serves
@@ -113,8 +113,14 @@ export async function parseForm<T extends z.ZodType>(
   const result = schema.safeParse(nest(body));
   if (result.success) return { ok: true, data: result.data };
   const errors: FieldErrors = {};
-  for (const issue of result.error.issues) errors[issue.path.map(String).join(".")] ??= capitalise(issue.message);
+  for (const issue of result.error.issues) errors[issue.path.map(String).join(".")] ??= formMessage(issue);
   return { ok: false, errors, raw };
+}
+
+/** An empty field reaches the schema as absent: say it is required, not "received undefined". */
+function formMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return "Is required";
+  return capitalise(issue.message);
 }
 
 function capitalise(message: string): string {
