@@ -30,7 +30,8 @@ export function history(api: RtApi, ticketId: string, extra: [string, string][] 
 
 // https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /transaction/:id/attachments)
 export async function transactionParts(api: RtApi, txnId: string): Promise<RtAttachmentItem[]> {
-  const search = new URLSearchParams([["fields", "Filename,ContentType,ContentLength,Content,Created,Parent,TransactionId"], ["per_page", String(PAGE)]]);
+  // Never `Parent`: RT 5.0.3 answers 500 when a listed part has none (ParentObj is undef).
+  const search = new URLSearchParams([["fields", "Filename,ContentType,ContentLength,Content,Created,TransactionId"], ["per_page", String(PAGE)]]);
   const { data } = await api.http.json("GET", `${REST}/transaction/${encodeURIComponent(txnId)}/attachments?${search}`, collectionSchema(attachmentItemSchema));
   return data.items;
 }
@@ -71,7 +72,7 @@ export async function postMessage(api: RtApi, ticketId: string, kind: "correspon
 // https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /ticket/:id/attachments)
 export function ticketAttachments(api: RtApi, ticketId: string): Promise<RtAttachmentItem[]> {
   return allPages(async (page) => {
-    const search = new URLSearchParams([["fields", "Filename,ContentType,ContentLength,Created,Parent,TransactionId"], ["page", String(page)], ["per_page", String(PAGE)]]);
+    const search = new URLSearchParams([["fields", "Filename,ContentType,ContentLength,Created,TransactionId"], ["page", String(page)], ["per_page", String(PAGE)]]);
     const { data } = await api.http.json("GET", `${REST}/ticket/${encodeURIComponent(ticketId)}/attachments?${search}`, collectionSchema(attachmentItemSchema));
     return data;
   });

@@ -70,7 +70,6 @@ export const attachmentItemSchema = z.looseObject({
   Content: z.string().nullable().optional(),
   ContentLength: numeric.optional(),
   Created: z.string().optional(),
-  Parent: numeric.optional(),
   TransactionId: z.union([recordRefSchema, id]).optional(),
 });
 export type RtAttachmentItem = z.output<typeof attachmentItemSchema>;
@@ -93,4 +92,5 @@ export const userRecordSchema = z.looseObject({ id, Name: z.string(), RealName: 
 
 export const queueItemSchema = recordRefSchema.extend({ Name: z.string(), Description: z.string().nullable().optional(), Lifecycle: z.string().nullable().optional() });
 export const customFieldItemSchema = recordRefSchema.extend({ Name: z.string(), Type: z.string(), MaxValues: numeric.optional() });
-export const customFieldRecordSchema = z.looseObject({ id, Name: z.string(), Type: z.string(), Values: z.array(z.object({ name: z.string() })).optional() });
+/** `Values` is the list of value names (Resource/CustomField.pm serialize maps each to its name). */
+export const customFieldRecordSchema = z.looseObject({ id, Name: z.string(), Type: z.string(), Values: z.array(z.string()).optional() });

@@ -31,7 +31,7 @@ function attachmentFromRt(item: RtAttachmentItem) {
     size: item.ContentLength ?? null,
     contentType: item.ContentType,
     createdAt: item.Created ?? "",
-    extra: { TransactionId: typeof txn === "object" ? txn.id : txn ?? null, Parent: item.Parent ?? null },
+    extra: { TransactionId: typeof txn === "object" ? txn.id : txn ?? null },
   };
 }
 
@@ -61,7 +61,7 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
       const customFields = await Promise.all(cfs.filter((cf) => cf.Name !== settings.partnerReferenceField).map(async (cf) => {
         if (cf.Type !== "Select") return { id: cf.id, name: cf.Name, type: cf.Type === "Date" || cf.Type === "DateTime" ? "date" as const : "text" as const };
         const full = await api.customField(cf.id);
-        return { id: cf.id, name: cf.Name, type: "select" as const, options: (full.Values ?? []).map((v) => v.name) };
+        return { id: cf.id, name: cf.Name, type: "select" as const, options: full.Values ?? [] };
       }));
       return {
         queues: queues.map((q) => ({ id: q.id, name: q.Name })),

@@ -95,12 +95,16 @@ export function createRequestTrackerSimulator(options: RequestTrackerSimulatorOp
     return c.json(out);
   });
 
-  const attachmentCollection = (c: Context<SimEnv>, list: typeof store.attachments) =>
-    c.json(collection(c, list, (a, fields) => {
+  const attachmentCollection = (c: Context<SimEnv>, list: typeof store.attachments) => {
+    // Real RT 5.0.3 dies expanding `Parent` of a top-level part (ParentObj is undef for Parent 0)
+    // and answers an empty 500, so asking for that field fails on any ordinary message.
+    if ((c.req.query("fields") ?? "").split(",").includes("Parent") && list.some((a) => a.Parent === 0)) return c.body(null, 500);
+    return c.json(collection(c, list, (a, fields) => {
       const out = uid(c, "attachment", a.id);
       for (const f of fields) out[f] = attachmentField(c, store, a, f);
       return out;
     }));
+  };
   app.get("/REST/2.0/transaction/:id{[0-9]+}/attachments", (c) => attachmentCollection(c, store.attachments.filter((a) => a.transactionId === Number(c.req.param("id")))));
   app.get("/REST/2.0/ticket/:id{[0-9]+}/attachments", (c) => {
     const txnIds = new Set(store.transactions.filter((t) => t.ticketId === Number(c.req.param("id"))).map((t) => t.id));
@@ -150,7 +154,8 @@ export function createRequestTrackerSimulator(options: RequestTrackerSimulatorOp
     const cf = store.customFieldByKey(c.req.param("id"));
     if (!cf) return rtError(c, 404, "Not Found");
     const out: JsonObject = { id: cf.id, Name: cf.Name, Type: cf.Type, MaxValues: cf.MaxValues, Description: cf.Description, LookupType: "RT::Queue-RT::Ticket", Disabled: 0 };
-    if (cf.Type === "Select") out.Values = cf.Values.map((name) => ({ name, category: "" }));
+    // Resource/CustomField.pm serialize maps each value to its name: a list of strings.
+    if (cf.Type === "Select") out.Values = [...cf.Values];
     return c.json(out);
   });
 

@@ -103,12 +103,14 @@ export function transactionField(c: Context, store: RequestTrackerStore, txn: Rt
 export function attachmentField(c: Context, store: RequestTrackerStore, att: RtAttachment, field: string): Json {
   switch (field) {
     case "Subject": case "Filename": case "ContentType": return att[field];
-    case "Parent": return att.Parent;
+    // An id, expanded like any *Obj accessor; a top-level part (0) never gets here (see app.ts).
+    case "Parent": return uid(c, "attachment", att.Parent);
     case "Created": return w3c(att.Created);
     // In a collection, `Content` is the decoded text (expand_field calls ->Content).
     case "Content": return new TextDecoder().decode(att.Content);
     case "ContentLength": return att.Content.byteLength;
-    case "TransactionId": return uid(c, "transaction", att.transactionId);
+    // There is no TransactionIdObj accessor, so RT gives the plain id, as text.
+    case "TransactionId": return String(att.transactionId);
     case "Creator": return userJson(c, store.userByKey(att.Creator), subfields(c, "fields[Creator]"));
     default: return "";
   }
