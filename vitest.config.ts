@@ -48,6 +48,9 @@ export default defineConfig(async () => {
     test: {
       include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
       setupFiles: ["./test/setup.ts"],
+      // Scenario tests drive whole runs through simulated platforms (a 5 MB file, hundreds of
+      // tickets); on a busy two-core machine a few take longer than vitest's 5 s default.
+      testTimeout: 30_000,
     },
   };
 });

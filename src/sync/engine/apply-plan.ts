@@ -34,6 +34,8 @@ export type ItemRecord = {
   /** The side whose ticket the item is about, for issues. */
   side: Side;
   ticketId: string;
+  /** The platform's Retry-After on a rate-limited failure: the run pauses rather than fail on. */
+  retryAfterSeconds?: number | null;
 };
 
 const ids = (side: Side, ticket: Ticket) =>
@@ -41,8 +43,8 @@ const ids = (side: Side, ticket: Ticket) =>
     ? { sourceTicketId: ticket.id, sourceNumber: ticket.number, targetTicketId: null, targetNumber: null }
     : { targetTicketId: ticket.id, targetNumber: ticket.number, sourceTicketId: null, sourceNumber: null };
 
-function failure(err: unknown): { code: SyncErrorCode; message: string; vendor: string | null } {
-  if (err instanceof ConnectorError) return { code: syncCodeForKind(err.kind), message: err.message, vendor: err.vendorMessage };
+function failure(err: unknown): { code: SyncErrorCode; message: string; vendor: string | null; retryAfterSeconds?: number | null } {
+  if (err instanceof ConnectorError) return { code: syncCodeForKind(err.kind), message: err.message, vendor: err.vendorMessage, retryAfterSeconds: err.details.retryAfterSeconds ?? null };
   if (err instanceof SyncItemError) return { code: err.code, message: err.message, vendor: err.vendorMessage };
   console.error("sync item failed", err);
   return { code: "internal_error", message: err instanceof Error ? err.message : String(err), vendor: null };
@@ -140,7 +142,7 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
     return { ...base, ...createdIds, outcome: "created", linkId, errorCode: null, errorMessage: null, vendorMessage };
   } catch (err) {
     const f = failure(err);
-    return { ...base, outcome: "failed", linkId: op.resumeLinkId ? linkId : null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor };
+    return { ...base, outcome: "failed", linkId: op.resumeLinkId ? linkId : null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor, retryAfterSeconds: f.retryAfterSeconds ?? null };
   }
 }
 
@@ -170,6 +172,6 @@ async function applyUpdate(db: Db, context: ConnectionContext, op: Extract<Plann
     return { ...base, outcome: op.closes ? "closed" : "updated", reason: null, errorCode: null, errorMessage: null, vendorMessage: null };
   } catch (err) {
     const f = failure(err);
-    return { ...base, outcome: "failed", reason: null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor };
+    return { ...base, outcome: "failed", reason: null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor, retryAfterSeconds: f.retryAfterSeconds ?? null };
   }
 }

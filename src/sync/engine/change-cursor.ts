@@ -37,17 +37,30 @@ export function listSince(cursor: Cursor, fallback: string): string {
 
 /** The tickets not handled before, and the cursor to store once they are (retries set later). */
 export function advance(cursor: Cursor, listed: Ticket[], listedAt: number): { fresh: Ticket[]; next: Cursor } {
+  return { fresh: unseen(cursor, listed), next: settle(accumulate(cursor, listed, listedAt)) };
+}
+
+/** The listed tickets this cursor has not handled yet. */
+export function unseen(cursor: Cursor, listed: Ticket[]): Ticket[] {
   const seen = new Set(cursor.seen);
-  const fresh = listed.filter((t) => !seen.has(key(t)));
-  const newest = [cursor.watermark ?? "", ...listed.map((t) => t.updatedAt)].reduce((a, b) => (b > a ? b : a), "");
-  const watermark = newest || cursor.watermark;
-  const floor = watermark ? new Date(Date.parse(watermark) - OVERLAP_MS).toISOString() : "";
+  return listed.filter((t) => !seen.has(key(t)));
+}
+
+/**
+ * Folds one page of a listing into the cursor being built (start from the stored cursor), so a
+ * listing read across several invocations ends where a single read would. `settle` it at the end.
+ */
+export function accumulate(next: Cursor, listed: Ticket[], listedAt: number): Cursor {
+  const newest = [next.watermark ?? "", ...listed.map((t) => t.updatedAt)].reduce((a, b) => (b > a ? b : a), "");
   const settled = new Date(listedAt - SAME_SECOND_MS).toISOString();
-  const keep = [
-    ...cursor.seen.filter((k) => k.slice(k.lastIndexOf("@") + 1) >= floor),
-    ...listed.filter((t) => t.updatedAt >= floor && t.updatedAt < settled).map(key),
-  ];
-  return { fresh, next: { watermark, seen: [...new Set(keep)], retry: cursor.retry } };
+  const seen = [...next.seen, ...listed.filter((t) => t.updatedAt < settled).map(key)];
+  return { watermark: newest || next.watermark, seen: [...new Set(seen)], retry: next.retry };
+}
+
+/** Drops the handled pairs that fell out of the overlap window: the next listing cannot return them. */
+export function settle(next: Cursor): Cursor {
+  const floor = next.watermark ? new Date(Date.parse(next.watermark) - OVERLAP_MS).toISOString() : "";
+  return { ...next, seen: next.seen.filter((k) => k.slice(k.lastIndexOf("@") + 1) >= floor) };
 }
 
 export function saveCursor(db: Db, connectionId: string, side: Side, cursor: Cursor) {

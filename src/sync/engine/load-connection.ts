@@ -18,6 +18,7 @@ export type SideContext = {
   settings: SideSettings;
   noteTypes: ConnectorFacts["noteTypes"];
   maxAttachmentBytes: number | null;
+  rateLimit: ConnectorFacts["rateLimit"];
   ticketUrl: (t: { id: string; ticketType: string; number: string }) => string;
 };
 
@@ -49,6 +50,7 @@ export async function loadConnection(deps: AccountDeps, connectionId: string): P
       settings: sideSettingsSchema.parse(JSON.parse(row.settings)),
       noteTypes: connector.facts.noteTypes,
       maxAttachmentBytes: connector.facts.maxAttachmentBytes,
+      rateLimit: connector.facts.rateLimit,
       ticketUrl: (t) => connector.facts.ticketUrl(account.baseUrl, t),
     };
   }

@@ -1,0 +1,144 @@
+// The applying phase of a run, a batch at a time: take the oldest waiting tickets (with the other
+// half of any linked pair that is waiting too, so a pair is planned as one), plan them against
+// the links as they are now, apply, carry comments, files and time, and record each item. The
+// plan is made from fresh links on every batch, so a batch redone after an eviction finds its
+// creates already linked (or `creating`, and looks them up) instead of repeating them.
+import type { Db } from "../../db/client";
+import type { Picklists } from "../../connectors/canonical";
+import { ConnectorError } from "../../connectors/errors";
+import { scopeOf } from "../../auth/principal";
+import { getPicklists } from "../../services/account-checks";
+import { buildDescription } from "../description-builder";
+import { applyOperation, type ItemRecord } from "./apply-plan";
+import { emptyCounts, type ChildCounts } from "./child-links";
+import { findLinkById, loadLinks } from "./links-store";
+import type { ConnectionContext } from "./load-connection";
+import { planChanges } from "./plan-changes";
+import { recordItem } from "./record-item";
+import type { EngineDeps } from "./run-request";
+import type { RunState, WorkItem, WorkStore } from "./run-state";
+import { syncAttachments } from "./sync-attachments";
+import { syncComments } from "./sync-comments";
+import { syncCodeForKind } from "./sync-errors";
+import { syncTimeEntries } from "./sync-time-entries";
+import type { PlannedOperation, Side } from "./types";
+
+export type BatchOutcome = { handled: number; pauseMs: number | null };
+
+/** Members and work roles to match time entries against: read at most once per side and chunk. */
+export type PicklistCache = Map<Side, Promise<Picklists>>;
+
+const key = (side: Side, id: string | null) => `${side}:${id}`;
+
+export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionContext, state: RunState, store: WorkStore, limit: number, picklists: PicklistCache): Promise<BatchOutcome> {
+  const head = await store.peek(limit);
+  if (head.length === 0) {
+    state.phase = "finishing";
+    return { handled: 0, pauseMs: null };
+  }
+  const ids = { source: head.filter((i) => i.side === "source").map((i) => i.ticket.id), target: head.filter((i) => i.side === "target").map((i) => i.ticket.id) };
+  const links = await loadLinks(db, context.id, ids);
+  const inHead = new Set(head.map((i) => key(i.side, i.ticket.id)));
+  const partnerIds: Record<Side, string[]> = { source: [], target: [] };
+  for (const link of links) {
+    if (link.sourceTicketId && link.targetTicketId && inHead.has(key("source", link.sourceTicketId)) !== inHead.has(key("target", link.targetTicketId))) {
+      if (inHead.has(key("source", link.sourceTicketId))) partnerIds.target.push(link.targetTicketId);
+      else partnerIds.source.push(link.sourceTicketId);
+    }
+  }
+  const items: WorkItem[] = [...head, ...(await store.byIds("source", partnerIds.source)), ...(await store.byIds("target", partnerIds.target))];
+  const plan = planChanges({
+    changes: { source: items.filter((i) => i.side === "source").map((i) => i.ticket), target: items.filter((i) => i.side === "target").map((i) => i.ticket) },
+    links,
+    rules: context.rules,
+    settings: { source: context.sides.source.settings, target: context.sides.target.settings, connection: context.settings },
+    buildDescription: (ticket) => buildDescription(ticket, context.settings.description),
+  });
+  const waiting = new Set(items.map((i) => key(i.side, i.ticket.id)));
+  const finished: { side: Side; id: string }[] = [];
+  for (const op of plan) {
+    const item = await applyWithChildren(deps, db, context, op, picklists, state);
+    if (item?.outcome === "failed" && item.errorCode === "rate_limited") {
+      // The platform asked us to slow down: stop here, keep this ticket and the rest waiting,
+      // and go on once its Retry-After has passed (rather than fail every ticket behind it).
+      await store.remove(finished);
+      return { handled: finished.length, pauseMs: Math.max(1_000, (item.retryAfterSeconds ?? 30) * 1_000) };
+    }
+    if (item) {
+      if (item.outcome === "failed") state.retry[item.side].push(item.ticketId);
+      await recordItem(db, context.id, state.request.runId, item);
+    }
+    for (const k of covered(op)) if (waiting.has(k)) finished.push({ side: k.startsWith("source:") ? "source" : "target", id: k.slice(k.indexOf(":") + 1) });
+  }
+  await store.remove(items.map((i) => ({ side: i.side, id: i.ticket.id })));
+  return { handled: items.length, pauseMs: null };
+}
+
+/** The waiting tickets an operation settles: both halves of its pair, or its one ticket. */
+function covered(op: PlannedOperation): string[] {
+  const link = op.kind === "create" ? null : op.link;
+  if (link) return [key("source", link.sourceTicketId), key("target", link.targetTicketId)];
+  return op.kind === "create" ? [key(op.on === "target" ? "source" : "target", op.from.id)] : [key(op.side, op.ticket.id)];
+}
+
+async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionContext, op: PlannedOperation, picklists: PicklistCache, state: RunState): Promise<ItemRecord | null> {
+  let item = await applyOperation(db, context, op);
+  const linkId = op.kind === "in_sync" ? op.link.id : item?.outcome !== "failed" ? item?.linkId : null;
+  if (!linkId || !(op.kind === "create" || op.kind === "update" || op.kind === "in_sync")) return item;
+  const link = await findLinkById(db, linkId);
+  if (!link) return item;
+  const picklistsOf = (side: Side) => {
+    let found = picklists.get(side);
+    if (!found) {
+      found = getPicklists(deps, scopeOf({ orgId: context.sides[side].orgId }), context.sides[side].accountId).then((c) => c.picklists);
+      picklists.set(side, found);
+    }
+    return found;
+  };
+  const comments = await childSafely(() => syncComments(db, context, link));
+  const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments));
+  const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf));
+  const all = [comments, attachments, timeEntries];
+  if (!item && all.some((c) => c.synced + c.failed + c.skipped > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
+  if (item) item.children = { comments, attachments, timeEntries };
+  // A ticket whose comments or files failed is read again next run, though its fields are in step.
+  if (item && item.outcome !== "failed" && all.some((c) => c.failed > 0)) state.retry[item.side].push(item.ticketId);
+  return item;
+}
+
+/** A failure to even list a ticket's comments (or files, or time) fails that part, not the run. */
+async function childSafely(work: () => Promise<ChildCounts>): Promise<ChildCounts> {
+  try {
+    return await work();
+  } catch (err) {
+    const counts = emptyCounts();
+    counts.failed = 1;
+    counts.errors.push({
+      id: "*",
+      code: err instanceof ConnectorError ? syncCodeForKind(err.kind) : "internal_error",
+      message: err instanceof ConnectorError ? err.vendorMessage : err instanceof Error ? err.message : String(err),
+    });
+    if (!(err instanceof ConnectorError)) console.error("child sync failed", err);
+    return counts;
+  }
+}
+
+/** A pair whose fields were in step but whose comments or files moved: still worth an item. */
+function childrenOnlyItem(op: Extract<PlannedOperation, { kind: "in_sync" }>): ItemRecord {
+  const { link } = op;
+  return {
+    outcome: "updated",
+    linkId: link.id,
+    sourceTicketId: link.sourceTicketId,
+    targetTicketId: link.targetTicketId,
+    sourceNumber: link.sourceNumber,
+    targetNumber: link.targetNumber,
+    reason: "comments or attachments only",
+    errorCode: null,
+    errorMessage: null,
+    vendorMessage: null,
+    conflicts: [],
+    side: op.side,
+    ticketId: op.ticket.id,
+  };
+}
