@@ -1,0 +1,36 @@
+// The ticket fields admins choose from (filters, mappings, the description builder): the
+// canonical ones every platform has, then the side's own custom fields as `customFields.<name>`.
+import type { Picklists } from "../../src/connectors/canonical";
+import { labelOf } from "../../src/sync/description-builder";
+import type { Choice } from "./picklist-fields";
+
+export const CANONICAL_FIELDS = ["title", "description", "status", "priority", "queue", "company", "assignee", "requester", "ticketType"] as const;
+
+/** Fields whose values are picklist entries, and the picklist that lists them. */
+export const PICKLIST_FIELDS: Record<string, keyof Picklists> = {
+  status: "statuses",
+  priority: "priorities",
+  queue: "queues",
+  company: "companies",
+  ticketType: "ticketTypes",
+  assignee: "members",
+};
+
+export function fieldChoices(customFields: Picklists["customFields"] = []): Choice[] {
+  return [
+    ...CANONICAL_FIELDS.map((f) => ({ id: f, name: f === "queue" ? "Board / queue / group" : labelOf(f) })),
+    ...customFields.map((cf) => ({ id: `customFields.${cf.name}`, name: cf.name, hint: "custom field" })),
+  ];
+}
+
+/** A picklist's entries as choices; statuses per board name their board so equal names differ. */
+export function picklistChoices(picklists: Picklists | null, list: keyof Picklists): Choice[] {
+  if (!picklists) return [];
+  const queues = new Map(picklists.queues.map((q) => [q.id, q.name]));
+  return picklists[list].map((entry) => {
+    const queueId = "queueId" in entry ? entry.queueId : null;
+    const closed = "closed" in entry && entry.closed;
+    const hints = [queueId ? (queues.get(queueId) ?? `board ${queueId}`) : null, closed ? "closes" : null].filter(Boolean);
+    return { id: entry.id, name: entry.name, hint: hints.length ? hints.join(", ") : undefined };
+  });
+}
