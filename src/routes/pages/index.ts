@@ -10,11 +10,6 @@ import { usersPages } from "./users";
 import { platformAccountPages } from "./platform-accounts";
 import { connectionPages } from "./connections";
 import { connectionSettingsPages } from "./connection-settings";
-import { dashboardPages } from "./dashboard";
-import { runPages } from "./runs";
-import { connectionSyncPages } from "./connection-sync";
-import { connectionIssuePages } from "./connection-issues";
-import { connectionLinkPages } from "./connection-links";
 
 const signedInPages = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -29,10 +24,5 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", platformAccountPages)
   .route("/", connectionPages)
   .route("/", connectionSettingsPages)
-  .route("/", dashboardPages)
-  .route("/", runPages)
-  .route("/", connectionSyncPages)
-  .route("/", connectionIssuePages)
-  .route("/", connectionLinkPages);
 
 export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signedInPages);
