@@ -1,5 +1,6 @@
-// The Hono app: request id, config and database, security headers, authentication and CSRF,
-// then the JSON API, the webhook receivers and the pages. One error handler answers for all.
+// The Hono app: request id, config and database, security headers, the webhook receivers (which
+// platforms call, so no session or CSRF applies), authentication and CSRF, then the JSON API and
+// the pages. One error handler answers for all.
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -12,6 +13,7 @@ import { createDb } from "./db/client";
 import { loadConfig } from "./env";
 import { outboundFetch } from "./connectors/outbound-fetch";
 import { api } from "./routes/api/index";
+import { hooks } from "./routes/hooks";
 import { pages } from "./routes/pages/index";
 
 export function createApp() {
@@ -38,6 +40,9 @@ export function createApp() {
     c.set("outboundFetch", outboundFetch());
     await next();
   });
+  // Platforms call these with a signature or a secret in the URL, never a session: they are
+  // answered before authentication and CSRF, which would refuse or misread them.
+  app.route("/hooks", hooks);
   app.use(authenticate);
   app.use(csrfProtection);
 

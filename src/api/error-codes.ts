@@ -6,6 +6,10 @@ export const API_ERROR_STATUS = {
   invalid_input: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
+  /** A webhook delivery whose signature (or URL secret) does not verify. */
+  webhook_signature_invalid: 401,
+  /** A webhook delivery signed more than five minutes from now, either way. */
+  webhook_timestamp_stale: 401,
   forbidden: 403,
   csrf_failed: 403,
   not_found: 404,
@@ -19,6 +23,8 @@ export const API_ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   not_configured: 503,
+  /** Something we depend on failed for now; the caller should retry (webhook senders do). */
+  temporarily_unavailable: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;

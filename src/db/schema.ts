@@ -140,18 +140,46 @@ export const connectionSides = sqliteTable(
     platformAccountId: text("platform_account_id").references(() => platformAccounts.id, { onDelete: "restrict" }),
     /** Defaults, filters, comment/attachment/time-entry options (JSON, parsed by zod on read). */
     settings: text("settings").notNull().default("{}"),
-    /** Opaque per-side token used in the webhook URL (hash only). */
-    webhookTokenHash: text("webhook_token_hash"),
-    /** Encrypted webhook signing secrets (current and, during rotation, previous). */
-    webhookSecretsCiphertext: text("webhook_secrets_ciphertext"),
     ...timestamps,
   },
   (t) => [
     primaryKey({ columns: [t.connectionId, t.side] }),
     index("connection_sides_org_idx").on(t.orgId),
     index("connection_sides_account_idx").on(t.platformAccountId),
-    uniqueIndex("connection_sides_webhook_unique").on(t.webhookTokenHash),
   ],
+);
+
+/**
+ * Webhook secrets, per connection side: the signing key (or, for platforms that sign nothing,
+ * the secret in the URL). One current secret (no expiry); a rotated one keeps working until
+ * `expires_at`, so the platform can be switched over without losing events.
+ */
+export const webhookSecrets = sqliteTable(
+  "webhook_secrets",
+  {
+    id: text("id").primaryKey(),
+    connectionId: text("connection_id").notNull().references(() => connections.id, { onDelete: "cascade" }),
+    side: text("side", { enum: ["source", "target"] }).notNull(),
+    /** AES-256-GCM ciphertext of the secret, bound to this row (see crypto/secrets.ts). */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at"),
+    /** When a delivery last verified with this secret: shows whether the platform has switched. */
+    lastUsedAt: text("last_used_at"),
+  },
+  (t) => [index("webhook_secrets_side_idx").on(t.connectionId, t.side)],
+);
+
+/** Delivery ids already accepted, so a replayed delivery queues nothing; pruned after a day. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    connectionId: text("connection_id").notNull().references(() => connections.id, { onDelete: "cascade" }),
+    side: text("side", { enum: ["source", "target"] }).notNull(),
+    deliveryId: text("delivery_id").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.side, t.deliveryId] }), index("webhook_deliveries_received_idx").on(t.connectionId, t.side, t.receivedAt)],
 );
 
 export const fieldMappings = sqliteTable(

@@ -4,6 +4,8 @@
 // Never imported by production code.
 import { Hono } from "hono";
 import { FaultPlan, faultMiddleware } from "../faults";
+import { WebhookOutbox, type WebhookTransport } from "../webhook-outbox";
+import { createCallbacks } from "./routes-callbacks";
 import { registerRecordRoutes } from "./routes-records";
 import { registerTicketRoutes } from "./routes-tickets";
 import { seededConnectWiseStore } from "./seed";
@@ -24,6 +26,8 @@ export type ConnectWiseSimulatorOptions = {
   restrictedBoardIds?: number[];
   store?: ConnectWiseStore;
   now?: () => Date;
+  /** Where callbacks are sent from (tests: the Worker in process); without it none are sent. */
+  webhooks?: WebhookTransport;
 };
 
 export const CONNECTWISE_SIMULATOR_DEFAULTS = {
@@ -37,12 +41,15 @@ export function createConnectWiseSimulator(options: ConnectWiseSimulatorOptions 
   const creds = { ...CONNECTWISE_SIMULATOR_DEFAULTS, ...options };
   const store = options.store ?? seededConnectWiseStore();
   const faults = new FaultPlan();
+  const webhooks = new WebhookOutbox(options.webhooks ?? null);
   const sim: SimulatorContext = {
     store,
     now: options.now ?? (() => new Date()),
     memberIdentifier: options.memberIdentifier ?? "lockstep-api",
     restrictedBoardIds: new Set(options.restrictedBoardIds ?? []),
+    ticketSaved: (event) => callbacks.ticketSaved(event),
   };
+  const callbacks = createCallbacks(sim, webhooks, creds.companyId);
   const expectedAuth = `Basic ${btoa(`${creds.companyId}+${creds.publicKey}:${creds.privateKey}`)}`;
 
   const api = new Hono();
@@ -54,6 +61,7 @@ export function createConnectWiseSimulator(options: ConnectWiseSimulatorOptions 
   });
   registerTicketRoutes(api, sim);
   registerRecordRoutes(api, sim);
+  callbacks.register(api);
   api.notFound((c) => c.body(cwErrorBody("NotFound", `No resource at ${new URL(c.req.url).pathname}`), 404, { "Content-Type": "application/json" }));
   api.onError((err, c) => {
     if (err instanceof CwHttpError) {
@@ -64,5 +72,5 @@ export function createConnectWiseSimulator(options: ConnectWiseSimulatorOptions 
 
   const app = new Hono();
   app.route(CW_API_PREFIX, api);
-  return { app, store, faults };
+  return { app, store, faults, webhooks, callbacks: callbacks.list };
 }

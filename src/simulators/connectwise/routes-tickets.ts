@@ -139,6 +139,7 @@ export function registerTicketRoutes(app: Hono, sim: SimulatorContext): void {
       store.notes.push({ id: store.nextId("note"), ticketId: ticket.id, text: ticket.initialDescription, detailDescriptionFlag: true, internalAnalysisFlag: false, resolutionFlag: false,
         dateCreated: stamp, createdBy: sim.memberIdentifier, internalFlag: false, externalFlag: true, _info: { lastUpdated: stamp, updatedBy: sim.memberIdentifier } });
     }
+    sim.ticketSaved({ action: "added", ticket, by: sim.memberIdentifier });
     return c.json(ticket, 201);
   });
 
@@ -170,6 +171,7 @@ export function registerTicketRoutes(app: Hono, sim: SimulatorContext): void {
     settleClosure(draft);
     touch(draft);
     store.tickets.set(draft.id, draft);
+    sim.ticketSaved({ action: "updated", ticket: draft, by: sim.memberIdentifier });
     return c.json(draft);
   });
 
@@ -201,6 +203,7 @@ export function registerTicketRoutes(app: Hono, sim: SimulatorContext): void {
     };
     store.notes.push(created);
     touch(ticket);
+    sim.ticketSaved({ action: "updated", ticket, by: sim.memberIdentifier });
     return c.json(created, 201);
   });
 }

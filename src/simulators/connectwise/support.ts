@@ -126,6 +126,8 @@ export type SimulatorContext = {
   memberIdentifier: string;
   /** Boards the API member's security role may not see: their tickets answer 403. */
   restrictedBoardIds: Set<number>;
+  /** Sends the callbacks a ticket save triggers (see routes-callbacks.ts). */
+  ticketSaved: (event: import("./routes-callbacks").TicketSaved) => void;
 };
 
 export const securityError = () => new CwHttpError(403, "Security", "You do not have security permission to perform this action.");

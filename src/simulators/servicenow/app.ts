@@ -8,7 +8,9 @@
 import { Hono, type Context } from "hono";
 import { FaultPlan, faultMiddleware } from "../faults";
 import { simulatorBase } from "../base";
+import { WebhookOutbox, type WebhookTransport } from "../webhook-outbox";
 import { attachmentRoutes } from "./attachments";
+import { createBusinessRules } from "./business-rules";
 import { errorBody, fail, paging, pagingHeaders, query, render, type SimEnv } from "./respond";
 import { seedServiceNow, INTEGRATION_USER } from "./seed";
 import { ServiceNowStore, SimError, type Row, type StoreOptions } from "./store";
@@ -20,6 +22,8 @@ export type ServiceNowSimulatorOptions = StoreOptions & {
   empty?: boolean;
   /** A Rate Limit Rule for the integration user: `requests` per `perSeconds` window. */
   rateLimit?: { requests: number; perSeconds: number };
+  /** Where Business Rules call out from (tests: the Worker in process); without it none call. */
+  webhooks?: WebhookTransport;
 };
 
 export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = {}) {
@@ -31,6 +35,8 @@ export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = 
   const app = new Hono<SimEnv>();
   const rateWindow = { used: 0, resetsAt: 0 };
   const RATE_RULE = store.newSysId();
+  const webhooks = new WebhookOutbox(options.webhooks ?? null);
+  const businessRules = createBusinessRules(store, webhooks);
 
   app.use("*", faultMiddleware(faults, (_status, message) => errorBody(message)));
   app.onError((err, c) => (err instanceof SimError ? fail(c, err) : fail(c, new SimError(500, "Internal server error", err.message))));
@@ -46,6 +52,8 @@ export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = 
     store.tokens.set(accessToken, { userId: user?.sys_id ?? "", expiresAt: store.now().getTime() + oauth.tokenTtlSeconds * 1000 });
     return c.json({ access_token: accessToken, scope: "useraccount", token_type: "Bearer", expires_in: oauth.tokenTtlSeconds });
   });
+
+  businessRules.register(app);
 
   app.use("/api/*", async (c, next) => {
     const header = c.req.header("Authorization") ?? "";
@@ -117,6 +125,7 @@ export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = 
     const body = await jsonBody(c);
     const row = store.write(table, c.get("user"), body);
     store.writes.push({ method: "POST", table, sysId: row.sys_id!, body });
+    businessRules.recordSaved(table, row, "insert");
     return c.json({ result: render(c, store, table, row) }, 201, { Location: `${simulatorBase(c)}/api/now/table/${table}/${row.sys_id}` });
   });
 
@@ -127,6 +136,7 @@ export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = 
     const body = await jsonBody(c);
     store.write(table, c.get("user"), body, existing);
     store.writes.push({ method: c.req.method, table, sysId: existing.sys_id!, body });
+    businessRules.recordSaved(table, existing, "update");
     return c.json({ result: render(c, store, table, existing) });
   };
   app.patch("/api/now/table/:table/:sys_id", update);
@@ -135,5 +145,5 @@ export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = 
   app.route("/api/now/attachment", attachmentRoutes(store));
   app.notFound((c) => fail(c, new SimError(400, "Requested URI does not represent any resource", c.req.path)));
 
-  return { app, store, faults };
+  return { app, store, faults, webhooks, businessRules: businessRules.list };
 }
