@@ -17,25 +17,13 @@ import type { FieldErrors } from "../../../views/components/form";
 import { ConnectionSettingsPage } from "../../../views/pages/connection-settings";
 import { accountDeps } from "../api/deps";
 import { fieldErrorsOf } from "./form-errors";
+import { all, formValues, text, ticked, type FormValues } from "./form-values";
 import { csrfFor, redirectWithFlash, render, signedIn } from "./render";
 
 type Side = "source" | "target";
-type Form = Record<string, string[]>;
+type Form = FormValues;
 const MIB = 1024 * 1024;
 
-async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody({ all: true });
-  const out: Form = {};
-  for (const [key, value] of Object.entries(body)) {
-    const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
-    out[key] = values;
-  }
-  return out;
-}
-
-const text = (form: Form, name: string): string | null => form[name]?.at(-1)?.trim() || null;
-const ticked = (form: Form, name: string): boolean => form[name]?.includes("true") ?? false;
-const all = (form: Form, name: string): string[] => (form[name] ?? []).filter((v) => v !== "");
 const listOf = (value: string | null): string[] => (value ? value.split(/[\s,;]+/).filter(Boolean) : []);
 
 /** A number field: the number, or the text itself so the schema reports it next to the field. */
@@ -147,7 +135,7 @@ export const connectionSettingsPages = new Hono<AppEnv>()
   .get("/connections/:id/settings", (c) => settingsPage(c, c.req.param("id"), { side: c.req.query("side") }))
   .post("/connections/:id/settings/side", requireRole("admin"), async (c) => {
     const id = c.req.param("id");
-    const form = await formOf(c);
+    const form = await formValues(c);
     const side = text(form, "side");
     const patch = sidePatch(form);
     try {
@@ -161,7 +149,7 @@ export const connectionSettingsPages = new Hono<AppEnv>()
   })
   .post("/connections/:id/settings/shared", requireRole("admin"), async (c) => {
     const id = c.req.param("id");
-    const patch = sharedPatch(await formOf(c));
+    const patch = sharedPatch(await formValues(c));
     try {
       await updateConnection(c.get("db"), signedIn(c), id, { settings: patch }, c.req.header("CF-Connecting-IP"));
     } catch (err) {

@@ -10,6 +10,7 @@ import { usersPages } from "./users";
 import { platformAccountPages } from "./platform-accounts";
 import { connectionPages } from "./connections";
 import { connectionSettingsPages } from "./connection-settings";
+import { connectionMappingPages } from "./connection-mappings";
 
 const signedInPages = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -24,5 +25,6 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", platformAccountPages)
   .route("/", connectionPages)
   .route("/", connectionSettingsPages)
+  .route("/", connectionMappingPages)
 
 export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signedInPages);

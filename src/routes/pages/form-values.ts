@@ -1,0 +1,20 @@
+// Reading posted forms whose fields repeat (checkbox groups, pair rows): every value of every
+// field, and small readers for the shapes forms post.
+import type { Context } from "hono";
+import type { AppEnv } from "../../app-env";
+
+export type FormValues = Record<string, string[]>;
+
+export async function formValues(c: Context<AppEnv>): Promise<FormValues> {
+  const body = await c.req.parseBody({ all: true });
+  const out: FormValues = {};
+  for (const [key, value] of Object.entries(body)) out[key] = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+  return out;
+}
+
+/** The field's last value, trimmed; null when empty or absent. */
+export const text = (form: FormValues, name: string): string | null => form[name]?.at(-1)?.trim() || null;
+/** A checkbox posted with value "true". */
+export const ticked = (form: FormValues, name: string): boolean => form[name]?.includes("true") ?? false;
+/** Every non-empty value of a repeated field (a checkbox group). */
+export const all = (form: FormValues, name: string): string[] => (form[name] ?? []).filter((v) => v !== "");
