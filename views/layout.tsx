@@ -17,8 +17,10 @@ export type LayoutProps = {
 const NAV: { href: string; label: string; minRole?: "admin" }[] = [
   { href: "/", label: "Dashboard" },
   { href: "/connections", label: "Connections" },
+  { href: "/runs", label: "History" },
   { href: "/platform-accounts", label: "Platform accounts" },
   { href: "/users", label: "Users" },
+  { href: "/billing", label: "Billing" },
   { href: "/tokens", label: "API tokens", minRole: "admin" },
   { href: "/audit-log", label: "Audit log", minRole: "admin" },
   { href: "/api-docs", label: "API reference" },

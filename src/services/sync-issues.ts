@@ -40,6 +40,10 @@ async function visibleIssue(db: Db, scope: OrgScope, id: string) {
   return { row, visible };
 }
 
+export async function getIssue(db: Db, scope: OrgScope, id: string) {
+  return view((await visibleIssue(db, scope, id)).row);
+}
+
 export async function resolveIssue(db: Db, actor: Principal, id: string, ip?: string | null) {
   const { row, visible } = await visibleIssue(db, scopeOf(actor), id);
   const now = nowIso();
@@ -54,7 +58,7 @@ export async function resolveIssue(db: Db, actor: Principal, id: string, ip?: st
 export async function retryIssue(env: Env, db: Db, actor: Principal, id: string, ip?: string | null) {
   const { row } = await visibleIssue(db, scopeOf(actor), id);
   const [connection] = await db.select({ id: connections.id }).from(connections).where(eq(connections.id, row.connectionId));
-  return startRun(env, db, actor, connection!.id, { mode: "quick", dryRun: false }, ip);
+  return { ...(await startRun(env, db, actor, connection!.id, { mode: "quick", dryRun: false }, ip)), connectionId: row.connectionId };
 }
 
 /** Retries every open issue of a connection at once: one run re-reads every ticket that failed. */

@@ -118,13 +118,14 @@ export async function createLink(db: Db, actor: Principal, connectionId: string,
   return view(row);
 }
 
-export async function unlink(db: Db, actor: Principal, linkId: string, ip?: string | null): Promise<void> {
+/** Unlinks one pair; answers its connection, for the page to go back to. */
+export async function unlink(db: Db, actor: Principal, linkId: string, ip?: string | null): Promise<{ connectionId: string }> {
   const [row] = await db.select().from(ticketLinks).where(eq(ticketLinks.id, linkId)).limit(1);
   if (!row) throw notFound("Ticket link");
   const visible = await findVisibleConnection(db, scopeOf(actor), row.connectionId).catch(() => {
     throw notFound("Ticket link");
   });
-  if (row.state === "unlinked") return;
+  if (row.state === "unlinked") return { connectionId: row.connectionId };
   await db.batch([
     db.update(ticketLinks).set({ state: "unlinked", updatedAt: nowIso() }).where(eq(ticketLinks.id, linkId)),
     ...connectionAudit(
@@ -140,6 +141,7 @@ export async function unlink(db: Db, actor: Principal, linkId: string, ip?: stri
       ip,
     ),
   ]);
+  return { connectionId: row.connectionId };
 }
 
 /** Links existing tickets in bulk: every pair whose partner reference names the other's number. */

@@ -11,7 +11,7 @@ export function CsrfField({ token }: { token: string }) {
 type FieldProps = {
   name: string;
   label: string;
-  type?: "text" | "email" | "password" | "url" | "number";
+  type?: "text" | "email" | "password" | "url" | "number" | "date";
   value?: string;
   errors?: FieldErrors;
   help?: Child;

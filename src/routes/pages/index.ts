@@ -11,6 +11,11 @@ import { platformAccountPages } from "./platform-accounts";
 import { connectionPages } from "./connections";
 import { connectionSettingsPages } from "./connection-settings";
 import { connectionMappingPages } from "./connection-mappings";
+import { dashboardPages } from "./dashboard";
+import { runPages } from "./runs";
+import { connectionSyncPages } from "./connection-sync";
+import { connectionIssuePages } from "./connection-issues";
+import { connectionLinkPages } from "./connection-links";
 
 const signedInPages = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -26,5 +31,10 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", connectionPages)
   .route("/", connectionSettingsPages)
   .route("/", connectionMappingPages)
+  .route("/", dashboardPages)
+  .route("/", runPages)
+  .route("/", connectionSyncPages)
+  .route("/", connectionIssuePages)
+  .route("/", connectionLinkPages);
 
 export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signedInPages);

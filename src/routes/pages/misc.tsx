@@ -1,4 +1,4 @@
-// Dashboard, audit log and API reference pages.
+// Audit log and API reference pages.
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireRole } from "../../auth/authenticate";
@@ -8,11 +8,9 @@ import { listAudit } from "../../services/audit";
 import { openApiDocument } from "../api/index";
 import { AuditLogPage } from "../../../views/pages/audit-log";
 import { ApiReferencePage } from "../../../views/pages/api-reference";
-import { HomePage } from "../../../views/pages/home";
 import { render, signedIn } from "./render";
 
 export const miscPages = new Hono<AppEnv>()
-  .get("/", (c) => render(c, "Dashboard", <HomePage principal={signedIn(c)} />, { active: "/" }))
   .get("/audit-log", requireRole("admin"), async (c) => {
     const page = await listAudit(c.get("db"), scopeOf(signedIn(c)), pageQuerySchema.parse(c.req.query()));
     return render(c, "Audit log", <AuditLogPage entries={page.data} nextCursor={page.nextCursor} />, { active: "/audit-log" });

@@ -1,0 +1,197 @@
+// The Sync page of a connection: where syncing stands (polled while a run goes, with its
+// progress bar), automatic sync with the reason it cannot be switched on, pause and resume, and
+// the manual sync form with its start date, quick or full, and dry run with the plan shown.
+import type { Principal } from "../../src/auth/principal";
+import type { ConnectionView } from "../../src/schemas/connection-views";
+import type { SyncStatusView } from "../../src/services/sync-status";
+import { ConnectionTabs } from "../components/connection-tabs";
+import { CsrfField, Field, FormError, type FieldErrors } from "../components/form";
+import { duration, RunCounts, RunProgressBar, RunStatus, When } from "../components/run-bits";
+
+export type PlanEntry = { action: string; side: "source" | "target"; ticket: string; detail: string };
+
+const base = (id: string) => `/connections/${encodeURIComponent(id)}/sync`;
+
+/** The state card. While a run waits or goes it asks for itself again every second. */
+export function SyncStateCard({ principal, connection, status, csrf }: { principal: Principal; connection: ConnectionView; status: SyncStatusView; csrf: string }) {
+  const canAdmin = principal.role !== "viewer";
+  const poll = status.activeRun ? { "hx-get": `${base(connection.id)}/status`, "hx-trigger": "every 1s", "hx-swap": "outerHTML" } : {};
+  const blocked = status.automaticBlockedBy;
+  return (
+    <div id="sync-state" class="card" {...poll}>
+      <h2>
+        Status: <span class={`sync-state sync-state-${status.state}`}>{status.label}</span>
+      </h2>
+      <div aria-live="polite">
+        {status.activeRun ? (
+          <div class="active-run">
+            <RunProgressBar run={status.activeRun} />
+            <p class="help">
+              <a href={`/runs/${status.activeRun.id}`}>Follow this run</a> · started <When iso={status.activeRun.startedAt} />
+            </p>
+          </div>
+        ) : null}
+        {status.lastRun ? (
+          <p>
+            Last run: <RunStatus status={status.lastRun.status} /> <When iso={status.lastRun.finishedAt ?? status.lastRun.startedAt} />
+            {status.lastRun.finishedAt ? ` (${duration(status.lastRun.startedAt, status.lastRun.finishedAt)})` : ""} · <RunCounts run={status.lastRun} /> ·{" "}
+            <a href={`/runs/${status.lastRun.id}`}>See what it did</a>
+            {status.lastRun.errorMessage ? <span class="bad block">{status.lastRun.errorMessage}</span> : null}
+          </p>
+        ) : (
+          <p class="muted">No run yet.</p>
+        )}
+      </div>
+      <h3>Automatic sync</h3>
+      <p>
+        {status.automaticEnabled ? "On: this connection syncs every 5 minutes" : "Off"}
+        {status.state === "paused" ? " (paused: nothing runs until you resume)" : ""}.
+      </p>
+      {blocked ? (
+        <p class="help" id="automatic-blocked">
+          Cannot be switched on yet: {blocked.message}
+        </p>
+      ) : null}
+      {canAdmin ? (
+        <div class="button-row">
+          <form method="post" action={`${base(connection.id)}/automatic`}>
+            <CsrfField token={csrf} />
+            <input type="hidden" name="enabled" value={status.automaticEnabled ? "false" : "true"} />
+            <button type="submit" class={status.automaticEnabled ? undefined : "primary"} disabled={!status.automaticEnabled && blocked !== null} aria-describedby={blocked ? "automatic-blocked" : undefined}>
+              {status.automaticEnabled ? "Switch automatic sync off" : "Switch automatic sync on"}
+            </button>
+          </form>
+          {connection.status === "pending" ? null : (
+            <form method="post" action={`${base(connection.id)}/${connection.status === "paused" ? "resume" : "pause"}`}>
+              <CsrfField token={csrf} />
+              <button type="submit">{connection.status === "paused" ? "Resume" : "Pause"}</button>
+            </form>
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export type ManualFormValues = { since?: string | undefined; mode?: string | undefined };
+
+function ManualSyncCard({
+  connection,
+  status,
+  csrf,
+  values,
+  errors,
+  message,
+}: {
+  connection: ConnectionView;
+  status: SyncStatusView;
+  csrf: string;
+  values: ManualFormValues;
+  errors: FieldErrors;
+  message?: string | undefined;
+}) {
+  const mode = values.mode ?? "quick";
+  const first = connection.initialSyncCompletedAt === null;
+  return (
+    <div class="card">
+      <h2>Manual sync</h2>
+      <FormError message={message} />
+      {status.nextManualRunAt ? (
+        <p class="flash flash-info" role="status">
+          A manual sync ran moments ago. The next is allowed in{" "}
+          <span data-countdown-to={status.nextManualRunAt}>{Math.max(1, Math.ceil((Date.parse(status.nextManualRunAt) - Date.now()) / 1000))} s</span> (at{" "}
+          <When iso={status.nextManualRunAt} />
+          ).
+        </p>
+      ) : null}
+      <form method="post" action={`${base(connection.id)}/run`}>
+        <CsrfField token={csrf} />
+        <Field
+          name="since"
+          label="Start date"
+          type="date"
+          value={values.since}
+          errors={errors}
+          help={first ? "The first run syncs tickets updated since this day (UTC); without one, the last 30 days." : "Later runs continue where the last one stopped; the date only matters for a full resync of a connection never synced."}
+        />
+        <fieldset class={errors["mode"] ? "field-invalid" : undefined}>
+          <legend>Kind of run</legend>
+          <label class="radio">
+            <input type="radio" name="mode" value="quick" checked={mode === "quick"} /> Quick sync: changes since the last run
+          </label>
+          <label class="radio">
+            <input type="radio" name="mode" value="full" checked={mode === "full"} /> Full resync: re-read every eligible ticket and repair links and fields (no duplicates)
+          </label>
+          {errors["mode"] ? <p class="field-error">{errors["mode"]}</p> : null}
+        </fieldset>
+        <div class="button-row">
+          <button type="submit" class="primary" name="dryRun" value="false" disabled={connection.status !== "active"}>
+            Start sync
+          </button>
+          <button type="submit" name="dryRun" value="true" disabled={connection.status === "pending"}>
+            Dry run
+          </button>
+        </div>
+        <p class="help">A dry run shows what a run would create, update and close, and writes nothing.</p>
+      </form>
+    </div>
+  );
+}
+
+export function DryRunPlan({ plan }: { plan: PlanEntry[] }) {
+  const totals = plan.reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.action]: (acc[p.action] ?? 0) + 1 }), {});
+  return (
+    <div class="card" id="dry-run-plan">
+      <h2>Dry run: what a sync would do now</h2>
+      {plan.length === 0 ? (
+        <p>Nothing: no ticket has changed since the last run.</p>
+      ) : (
+        <>
+          <p>
+            {Object.entries(totals)
+              .map(([action, n]) => `${n} to ${action}`)
+              .join(", ")}
+            . Nothing was written.
+          </p>
+          <table class="table">
+            <thead>
+              <tr><th scope="col">Action</th><th scope="col">On</th><th scope="col">Ticket</th><th scope="col">Detail</th></tr>
+            </thead>
+            <tbody>
+              {plan.map((p) => (
+                <tr class={p.action === "fail" ? "row-failed" : undefined}>
+                  <td>{p.action}</td>
+                  <td>{p.side}</td>
+                  <td>{p.ticket}</td>
+                  <td>{p.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function ConnectionSyncPage(props: {
+  principal: Principal;
+  connection: ConnectionView;
+  status: SyncStatusView;
+  csrf: string;
+  plan?: PlanEntry[] | undefined;
+  values?: ManualFormValues;
+  errors?: FieldErrors;
+  message?: string | undefined;
+}) {
+  const { principal, connection, status, csrf, plan } = props;
+  return (
+    <section>
+      <h1>{connection.name}</h1>
+      <ConnectionTabs connectionId={connection.id} active="sync" />
+      <SyncStateCard principal={principal} connection={connection} status={status} csrf={csrf} />
+      {principal.role !== "viewer" ? <ManualSyncCard connection={connection} status={status} csrf={csrf} values={props.values ?? {}} errors={props.errors ?? {}} message={props.message} /> : null}
+      {plan ? <DryRunPlan plan={plan} /> : null}
+    </section>
+  );
+}
