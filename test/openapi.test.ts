@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api as apiRouter, openApiDocument } from "../src/routes/api/index";
+import { hooks } from "../src/routes/hooks";
 import { call } from "./helpers";
 
 type Doc = ReturnType<typeof openApiDocument>;
@@ -16,7 +17,8 @@ describe("the OpenAPI document", () => {
   it("lists every route the API has, and no route it lacks", () => {
     const doc = openApiDocument();
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
-    const implemented = [...new Set(apiRouter.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`))].sort();
+    const routes = [...apiRouter.routes, ...hooks.routes.map((r) => ({ ...r, path: `/hooks${r.path}` }))];
+    const implemented = [...new Set(routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`))].sort();
     expect(documented).toEqual(implemented);
     expect(documented).toEqual(
       expect.arrayContaining(["POST /setup", "GET /users", "POST /users", "PATCH /users/{id}", "DELETE /users/{id}", "GET /tokens", "POST /tokens", "DELETE /tokens/{id}", "GET /audit-log", "GET /openapi.json"]),
@@ -37,6 +39,16 @@ describe("the OpenAPI document", () => {
     const list = doc.paths["/users"]!.get!;
     expect(list.parameters?.map((p) => p.name).sort()).toEqual(["cursor", "limit"]);
     expect(list.responses["401"]).toBeTruthy();
+  });
+
+  it("documents the webhook receivers at /hooks, outside the API's base path, needing no token", () => {
+    const doc = openApiDocument();
+    for (const path of ["/hooks/{connectionId}/{side}", "/hooks/{connectionId}/{side}/{urlSecret}"]) {
+      const post = doc.paths[path]!.post!;
+      expect(post.servers).toEqual([{ url: "/", description: expect.any(String) }]);
+      expect(post.security).toEqual([]);
+      expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["202", "401", "404", "413"]));
+    }
   });
 
   it("is readable as a page in the app", async () => {

@@ -36,6 +36,8 @@ export type OpenApiOperation = {
   parameters?: { name: string; in: "query" | "path"; required: boolean; schema: object; description?: string }[];
   requestBody?: { required: boolean; content: { "application/json": { schema: object } } };
   responses: Record<string, { description: string; headers?: object; content?: object }>;
+  /** Set for operations served outside the API's base path (the webhook receivers at /hooks). */
+  servers?: { url: string; description?: string }[];
 };
 
 type Documented = { [DOC]?: RouteDoc; [INPUT]?: { target: Target; schema: z.ZodType } };
@@ -86,8 +88,26 @@ function parametersOf(schema: z.ZodType, location: "query" | "path") {
 
 const COMMON_ERRORS: ApiErrorCode[] = ["invalid_input", "unauthenticated", "forbidden", "not_found", "internal_error"];
 
-export function buildOpenApiDocument(app: Hono<any>, info: { title: string; version: string; description: string }) {
+/** Routers documented beside the API's own, served at `mount` instead of under the API's base path. */
+export type MountedRouter = { app: Hono<any>; mount: string; description: string };
+
+export function buildOpenApiDocument(app: Hono<any>, info: { title: string; version: string; description: string }, others: MountedRouter[] = []) {
   const paths: Record<string, Record<string, OpenApiOperation>> = {};
+  addOperations(paths, app);
+  for (const other of others) addOperations(paths, other.app, other);
+  return {
+    openapi: "3.1.0",
+    info,
+    servers: [{ url: "/api/v1" }],
+    paths,
+    components: {
+      schemas: { Error: toJsonSchema(errorBodySchema, "output") },
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API token made on the API tokens page." } },
+    },
+  };
+}
+
+function addOperations(paths: Record<string, Record<string, OpenApiOperation>>, app: Hono<any>, mounted?: MountedRouter) {
   const byRoute = new Map<string, { method: string; path: string; doc?: RouteDoc; inputs: { target: Target; schema: z.ZodType }[] }>();
   for (const route of app.routes) {
     if (route.method === "ALL") continue;
@@ -100,7 +120,7 @@ export function buildOpenApiDocument(app: Hono<any>, info: { title: string; vers
   }
   for (const { method, path, doc, inputs } of byRoute.values()) {
     if (!doc) continue;
-    const openApiPath = path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+    const openApiPath = `${mounted?.mount ?? ""}${path}`.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
     const parameters = inputs.flatMap((input) =>
       input.target === "query" ? parametersOf(input.schema, "query") : input.target === "param" ? parametersOf(input.schema, "path") : [],
     );
@@ -134,17 +154,8 @@ export function buildOpenApiDocument(app: Hono<any>, info: { title: string; vers
       ...(parameters.length ? { parameters } : {}),
       ...(body ? { requestBody: { required: true, content: { "application/json": { schema: toJsonSchema(body.schema, "input") } } } } : {}),
       responses,
+      ...(mounted ? { servers: [{ url: "/", description: mounted.description }] } : {}),
     };
     paths[openApiPath][method.toLowerCase()] = operation;
   }
-  return {
-    openapi: "3.1.0",
-    info,
-    servers: [{ url: "/api/v1" }],
-    paths,
-    components: {
-      schemas: { Error: toJsonSchema(errorBodySchema, "output") },
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API token made on the API tokens page." } },
-    },
-  };
 }

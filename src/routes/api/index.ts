@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { buildOpenApiDocument, describe } from "../../api/openapi";
+import { hooks } from "../hooks";
 import { writesNeedAdmin } from "../../auth/authenticate";
 import { setupApi } from "./setup";
 import { usersApi } from "./users";
@@ -41,7 +42,8 @@ const routes = new Hono<AppEnv>()
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 export function openApiDocument() {
-  document ??= buildOpenApiDocument(routes, API_INFO);
+  // The webhook receivers live at /hooks, outside /api/v1, and are documented with their own server.
+  document ??= buildOpenApiDocument(routes, API_INFO, [{ app: hooks, mount: "/hooks", description: "Webhook receivers, called by platforms" }]);
   return document;
 }
 
