@@ -9,7 +9,7 @@ import type { AppEnv } from "../app-env";
 import { ApiError } from "../api/error-codes";
 import { describe, params } from "../api/openapi";
 import { webhookAnswerSchema } from "../schemas/webhooks";
-import { connectionSyncStub } from "../sync/connection-sync";
+import { connectionSyncStub, type RunAsk } from "../sync/connection-sync";
 import { findEndpoint, receiveDelivery } from "../webhooks/receive";
 
 /** Event payloads are summaries (ids and a few fields); ConnectWise's, the largest, carry the record. */
@@ -71,8 +71,7 @@ async function receive(c: Context<AppEnv>, path: { connectionId: string; side: s
   const deps = {
     db: c.get("db"),
     encryptionKey: c.get("config").encryptionKey,
-    requestRun: (createdByOrgId: string, ask: Parameters<ReturnType<typeof connectionSyncStub>["requestRun"]>[0]) =>
-      connectionSyncStub(c.env, createdByOrgId, ask.connectionId).requestRun(ask),
+    requestRun: (createdByOrgId: string, ask: RunAsk) => connectionSyncStub(c.env, createdByOrgId, ask.connectionId).requestRun(ask),
   };
   // The endpoint first (unknown: 404), then the bytes, then the signature, then the content.
   const endpoint = await findEndpoint(deps, path.connectionId, path.side);
