@@ -10,12 +10,8 @@ import { usersPages } from "./users";
 import { platformAccountPages } from "./platform-accounts";
 import { connectionPages } from "./connections";
 import { connectionSettingsPages } from "./connection-settings";
+import { connectionDescriptionPages } from "./connection-description";
 import { connectionMappingPages } from "./connection-mappings";
-import { dashboardPages } from "./dashboard";
-import { runPages } from "./runs";
-import { connectionSyncPages } from "./connection-sync";
-import { connectionIssuePages } from "./connection-issues";
-import { connectionLinkPages } from "./connection-links";
 
 const signedInPages = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -30,11 +26,7 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", platformAccountPages)
   .route("/", connectionPages)
   .route("/", connectionSettingsPages)
+  .route("/", connectionDescriptionPages)
   .route("/", connectionMappingPages)
-  .route("/", dashboardPages)
-  .route("/", runPages)
-  .route("/", connectionSyncPages)
-  .route("/", connectionIssuePages)
-  .route("/", connectionLinkPages);
 
 export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signedInPages);
