@@ -12,6 +12,11 @@ import { connectionPages } from "./connections";
 import { connectionSettingsPages } from "./connection-settings";
 import { connectionDescriptionPages } from "./connection-description";
 import { connectionMappingPages } from "./connection-mappings";
+import { dashboardPages } from "./dashboard";
+import { runPages } from "./runs";
+import { connectionSyncPages } from "./connection-sync";
+import { connectionIssuePages } from "./connection-issues";
+import { connectionLinkPages } from "./connection-links";
 
 const signedInPages = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -28,5 +33,10 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", connectionSettingsPages)
   .route("/", connectionDescriptionPages)
   .route("/", connectionMappingPages)
+  .route("/", dashboardPages)
+  .route("/", runPages)
+  .route("/", connectionSyncPages)
+  .route("/", connectionIssuePages)
+  .route("/", connectionLinkPages);
 
 export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signedInPages);
