@@ -1,0 +1,93 @@
+// The processes the suite drives: the two RT instances (through scripts/rt/rt.sh) and Lockstep
+// itself under `wrangler dev`, the production entry on a fresh local state in a temporary folder.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const RT_SCRIPT = path.join(ROOT, "scripts", "rt", "rt.sh");
+
+export const RT_STATE_DIR = process.env.RT_E2E_DIR ?? path.join(tmpdir(), "lockstep-rt");
+export const RT_ROOT_PASSWORD = process.env.RT_ROOT_PASSWORD ?? "lockstep-e2e-root";
+export const RT_PORTS = { a: Number(process.env.RT_A_PORT ?? 18081), b: Number(process.env.RT_B_PORT ?? 18082) };
+
+/** Runs scripts/rt/rt.sh with the suite's settings; its log goes to our stderr. */
+export function rt(...args: string[]): void {
+  execFileSync("bash", [RT_SCRIPT, ...args], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, RT_E2E_DIR: RT_STATE_DIR, RT_ROOT_PASSWORD, RT_A_PORT: String(RT_PORTS.a), RT_B_PORT: String(RT_PORTS.b) },
+    timeout: 15 * 60_000,
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const wranglerEnv = () => ({ ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" });
+
+export type RunningLockstep = { baseUrl: string; stop: () => Promise<void>; output: () => string; logFile: string };
+
+/**
+ * `wrangler dev` on the production entry (src/index.ts, no simulators, no demo seed), with its D1,
+ * R2 and Durable Objects in a new temporary folder, the migrations applied as in production, a
+ * random encryption key, and `--test-scheduled` so the suite can fire the cron.
+ * APP_ENV=development is what lets platform accounts use http on loopback (src/connectors/base-url.ts).
+ */
+export async function startLockstep(): Promise<RunningLockstep> {
+  const state = mkdtempSync(path.join(tmpdir(), "lockstep-e2e-state-"));
+  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
+    cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", "ignore", "inherit"], timeout: 5 * 60_000,
+  });
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const key = randomBytes(32).toString("base64");
+  const child: ChildProcess = spawn("npx", [
+    "wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
+    "--persist-to", state, "--test-scheduled", "--show-interactive-dev-session=false",
+    "--var", "APP_ENV:development", "--var", `ENCRYPTION_KEY:${key}`,
+  ], { cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // Everything wrangler and the Worker print, kept beside the state for a failure's post-mortem.
+  const logFile = path.join(tmpdir(), "lockstep-e2e-wrangler.log");
+  writeFileSync(logFile, "");
+  let log = "";
+  const keep = (chunk: Buffer) => { log += chunk.toString(); appendFileSync(logFile, chunk); };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      // detached: npx, wrangler and workerd share one process group, ended together.
+      try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+    }
+    rmSync(state, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log}`);
+    try {
+      const res = await fetch(`${baseUrl}/api/v1/openapi.json`);
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not answer within 120 s:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { baseUrl, stop, output: () => log, logFile };
+}
