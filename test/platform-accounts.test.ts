@@ -138,8 +138,10 @@ describe("platform account pages", () => {
   it("add an account with per-platform fields, then test it in place", async () => {
     const browser = new Browser();
     await browser.signIn(org.email);
-    const form = await (await browser.fetch("/platform-accounts/new?platform=request-tracker", { headers: { Accept: "text/html" } })).text();
+    // The sign-in method chosen decides which credential fields are asked for.
+    const form = await (await browser.fetch("/platform-accounts/new?platform=request-tracker&credentials.kind=basic", { headers: { Accept: "text/html" } })).text();
     expect(form).toContain('name="credentials.password"');
+    expect(form).not.toContain('name="credentials.token"');
     expect(form).toContain('name="credentials.kind"');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1]!;
     const bad = await browser.post("/platform-accounts", { _csrf: csrf, platform: "request-tracker", name: "RT", baseUrl: "ftp://rt", "credentials.kind": "basic", "credentials.username": "lockstep", "credentials.password": PASSWORD });

@@ -151,7 +151,8 @@ export async function updateAccount(
     credentialsSet = credentialFieldsSet(merged);
   }
   changes.settings = JSON.stringify({ ...settings, credentialsSet });
-  if (changes.baseUrl !== undefined || replaced.length) Object.assign(changes, { lastTestedAt: null, lastTestOk: null, lastTestMessage: null });
+  // A test result stands until what it tested changes (the same base URL sent again changes nothing).
+  if ((changes.baseUrl !== undefined && changes.baseUrl !== row.baseUrl) || replaced.length) Object.assign(changes, { lastTestedAt: null, lastTestOk: null, lastTestMessage: null });
   await deps.db.batch([
     deps.db.update(platformAccounts).set(changes).where(and(eq(platformAccounts.orgId, actor.orgId), eq(platformAccounts.id, id))),
     auditEntry(

@@ -56,6 +56,16 @@ export function ChoosePlatformPage({ platforms }: { platforms: PlatformChoice[] 
   );
 }
 
+export type AccountFormValues = { name?: string | undefined; baseUrl?: string | undefined; credentials?: Record<string, unknown>; settings?: Record<string, unknown> };
+
+/** htmx attributes that re-render `target` when the sign-in method changes, sending no secret. */
+function variantSwitch(url: string, target: string, fields: SchemaField[], extra: string[]): Record<string, string> | undefined {
+  const discriminator = fields.find((f) => f.discriminator);
+  if (!discriminator) return undefined;
+  const include = [...extra, `credentials.${discriminator.name}`].map((n) => `[name='${n}']`).join(",");
+  return { "hx-get": url, "hx-trigger": "change", "hx-include": include, "hx-target": target, "hx-select": target, "hx-swap": "outerHTML" };
+}
+
 export function AccountFormPage({
   csrf,
   platform,
@@ -71,28 +81,35 @@ export function AccountFormPage({
   credentialFields: SchemaField[];
   settingFields: SchemaField[];
   help: Record<string, string>;
-  values?: Record<string, string | undefined>;
+  values?: AccountFormValues;
   errors?: FieldErrors;
   message?: string;
 }) {
-  const settingValues = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("settings.")).map(([k, v]) => [k.slice(9), v]));
   return (
-    <section class="card narrow">
+    <section class="card narrow" id="account-form">
       <h1>Add a {platform.label} account</h1>
       <FormError message={message} />
       <form method="post" action="/platform-accounts">
         <CsrfField token={csrf} />
         <input type="hidden" name="platform" value={platform.key} />
-        <Field name="name" label="Name" value={values["name"]} errors={errors} required help="How you will recognise it, e.g. “Acme ServiceNow”." />
-        <Field name="baseUrl" label="Base URL" type="url" value={values["baseUrl"]} errors={errors} required help={help["baseUrl"]} />
+        <Field name="name" label="Name" value={values.name} errors={errors} required help="How you will recognise it, e.g. “Acme ServiceNow”." />
+        <Field name="baseUrl" label="Base URL" type="url" value={values.baseUrl} errors={errors} required help={help["baseUrl"]} />
         <fieldset>
           <legend>Credentials</legend>
-          <SchemaFields prefix="credentials" fields={credentialFields} errors={errors} help={help} />
+          <p class="help">Encrypted as soon as they are saved, and never shown again.</p>
+          <SchemaFields
+            prefix="credentials"
+            fields={credentialFields}
+            values={values.credentials}
+            errors={errors}
+            help={help}
+            switchVariant={variantSwitch("/platform-accounts/new", "#account-form", credentialFields, ["platform", "name", "baseUrl"])}
+          />
         </fieldset>
         {settingFields.length ? (
           <fieldset>
             <legend>Settings</legend>
-            <SchemaFields prefix="settings" fields={settingFields} values={settingValues} errors={errors} help={help} />
+            <SchemaFields prefix="settings" fields={settingFields} values={values.settings} errors={errors} help={help} />
           </fieldset>
         ) : null}
         <button type="submit" class="primary">Save account</button>
@@ -151,6 +168,7 @@ export function AccountPage({
   help,
   errors = {},
   message,
+  credentialValues = {},
 }: {
   principal: Principal;
   account: PlatformAccountView;
@@ -161,6 +179,8 @@ export function AccountPage({
   help: Record<string, string>;
   errors?: FieldErrors;
   message?: string;
+  /** The sign-in method chosen (saved, or being switched to); never a secret. */
+  credentialValues?: Record<string, unknown>;
 }) {
   const canAdmin = principal.role !== "viewer";
   return (
@@ -190,7 +210,7 @@ export function AccountPage({
         ) : null}
       </div>
       {canAdmin ? (
-        <div class="card">
+        <div class="card" id="account-edit">
           <h2>Edit</h2>
           <FormError message={message} />
           <form method="post" action={`/platform-accounts/${account.id}`}>
@@ -199,8 +219,19 @@ export function AccountPage({
             <Field name="baseUrl" label="Base URL" type="url" value={account.baseUrl} errors={errors} required help={help["baseUrl"]} />
             <fieldset>
               <legend>Credentials</legend>
-              <p class="help">Stored values are never shown. Fill in only what you want to replace.</p>
-              <SchemaFields prefix="credentials" fields={credentialFields} errors={errors} help={help} keepSecrets />
+              <p class="help">
+                Stored values are never shown. Fill in only what you want to replace.
+                {account.credentialsSet.length ? ` Stored now: ${credentialFields.filter((f) => account.credentialsSet.includes(f.name)).map((f) => f.label).join(", ")}.` : ""}
+              </p>
+              <SchemaFields
+                prefix="credentials"
+                fields={credentialFields}
+                values={credentialValues}
+                errors={errors}
+                help={help}
+                keepSecrets
+                switchVariant={variantSwitch(`/platform-accounts/${account.id}`, "#account-edit", credentialFields, [])}
+              />
             </fieldset>
             {settingFields.length ? (
               <fieldset>

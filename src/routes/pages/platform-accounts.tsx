@@ -9,10 +9,11 @@ import { connectorFor, connectors } from "../../connectors/registry";
 import { getPicklists, refreshPicklists, testAccount } from "../../services/account-checks";
 import { createAccount, deleteAccount, getAccount, listAccounts, updateAccount } from "../../services/platform-accounts";
 import { AccountFormPage, AccountPage, ChoosePlatformPage, PicklistsFragment, PlatformAccountsPage, TestResultFragment } from "../../../views/pages/platform-accounts";
-import { fieldsOf, type SchemaField } from "../../../views/components/schema-fields";
+import { fieldsOf, typedValues, type SchemaField } from "../../../views/components/schema-fields";
 import type { FieldErrors } from "../../../views/components/form";
 import { accountDeps } from "../api/deps";
 import { csrfFor, redirectWithFlash, render, signedIn } from "./render";
+import { formValues, text, type FormValues } from "./form-values";
 
 const labels = Object.fromEntries(Object.entries(connectors).map(([key, c]) => [key, c.facts.label]));
 const isHtmx = (c: Context<AppEnv>) => c.req.header("HX-Request") === "true";
@@ -28,37 +29,38 @@ function formShape(platform: string) {
   };
 }
 
-/** Form strings to the types the platform's schema expects; empty means "not given". */
-function typed(raw: Record<string, string>, prefix: string, fields: SchemaField[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of fields) {
-    const value = raw[`${prefix}.${field.name}`];
-    if (field.type === "checkbox") out[field.name] = value === "true";
-    else if (value === undefined || value === "") continue;
-    else out[field.name] = field.type === "number" && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-  }
-  return out;
+/** The sign-in method of the stored credentials: the alternative whose required fields are all set. */
+function storedVariant(fields: SchemaField[], credentialsSet: string[]): Record<string, unknown> {
+  const discriminator = fields.find((f) => f.discriminator);
+  if (!discriminator) return {};
+  const fits = (option: string) => fields.filter((f) => f.required && f.when?.values.includes(option)).every((f) => credentialsSet.includes(f.name));
+  const option = discriminator.options?.find(fits);
+  return option ? { [discriminator.name]: option } : {};
 }
 
-async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"));
+/** Non-secret values carried by the sign-in method switch (a GET, so never a secret). */
+function switchedValues(c: Context<AppEnv>, fields: SchemaField[]): Record<string, unknown> {
+  const discriminator = fields.find((f) => f.discriminator);
+  const value = discriminator ? c.req.query(`credentials.${discriminator.name}`) : undefined;
+  return discriminator && value ? { [discriminator.name]: value } : {};
 }
 
 function fieldErrors(err: unknown): FieldErrors | null {
   if (!(err instanceof ApiError) || err.code !== "invalid_input") return null;
   const fields = (err.details as { fields?: { path: string; message: string }[] } | undefined)?.fields ?? [];
-  return Object.fromEntries(fields.map((f) => [f.path, f.message.charAt(0).toUpperCase() + f.message.slice(1)]));
+  // An item of a list (`settings.boardIds.1`) is reported at the list's field.
+  return Object.fromEntries(fields.map((f) => [f.path.replace(/(\.\d+)+$/, ""), f.message.charAt(0).toUpperCase() + f.message.slice(1)]));
 }
 
-async function accountPage(c: Context<AppEnv>, id: string, extra: { errors?: FieldErrors; message?: string; status?: 400 } = {}) {
+async function accountPage(c: Context<AppEnv>, id: string, extra: { errors?: FieldErrors; message?: string; status?: 400; credentials?: Record<string, unknown> } = {}) {
   const principal = signedIn(c);
   const account = await getAccount(c.get("db"), scopeOf(principal), id);
   const shape = formShape(account.platform);
+  const credentialValues = extra.credentials ?? { ...storedVariant(shape.credentialFields, account.credentialsSet), ...switchedValues(c, shape.credentialFields) };
   return render(
     c,
     account.name,
-    <AccountPage principal={principal} account={account} label={shape.connector.facts.label} csrf={csrfFor(c)} credentialFields={shape.credentialFields} settingFields={shape.settingFields} help={shape.help} errors={extra.errors} message={extra.message} />,
+    <AccountPage principal={principal} account={account} label={shape.connector.facts.label} csrf={csrfFor(c)} credentialFields={shape.credentialFields} settingFields={shape.settingFields} help={shape.help} errors={extra.errors} message={extra.message} credentialValues={credentialValues} />,
     { active: "/platform-accounts", status: extra.status ?? 200 },
   );
 }
@@ -75,34 +77,34 @@ export const platformAccountPages = new Hono<AppEnv>()
       return render(c, "Add a platform account", <ChoosePlatformPage platforms={Object.entries(labels).map(([key, label]) => ({ key, label }))} />, { active: "/platform-accounts" });
     }
     const shape = formShape(platform);
-    return render(c, "Add a platform account", <AccountFormPage csrf={csrfFor(c)} platform={{ key: platform, label: shape.connector.facts.label }} {...shape} />, { active: "/platform-accounts" });
+    // The sign-in method switch re-asks for this form with the non-secret fields typed so far.
+    const values = { name: c.req.query("name"), baseUrl: c.req.query("baseUrl"), credentials: switchedValues(c, shape.credentialFields) };
+    return render(c, "Add a platform account", <AccountFormPage csrf={csrfFor(c)} platform={{ key: platform, label: shape.connector.facts.label }} {...shape} values={values} />, { active: "/platform-accounts" });
   })
   .post("/platform-accounts", requireRole("admin"), async (c) => {
-    const raw = await formFields(c);
-    const shape = formShape(raw["platform"] ?? "");
+    const raw = await formValues(c);
+    const shape = formShape(text(raw, "platform") ?? "");
+    const credentials = typedValues(raw, "credentials", shape.credentialFields);
+    const settings = typedValues(raw, "settings", shape.settingFields);
     try {
       const account = await createAccount(
         accountDeps(c),
         signedIn(c),
-        {
-          name: (raw["name"] ?? "").trim(),
-          platform: raw["platform"]!,
-          baseUrl: raw["baseUrl"] ?? "",
-          credentials: typed(raw, "credentials", shape.credentialFields),
-          settings: typed(raw, "settings", shape.settingFields),
-        },
+        { name: text(raw, "name") ?? "", platform: text(raw, "platform")!, baseUrl: text(raw, "baseUrl") ?? "", credentials, settings },
         c.req.header("CF-Connecting-IP"),
       );
       return redirectWithFlash(c, `/platform-accounts/${account.id}`, { kind: "success", message: `${account.name} saved. Test the connection next.` });
     } catch (err) {
       const errors = fieldErrors(err);
       if (!errors) throw err;
-      if (!raw["name"]?.trim()) errors["name"] = "Is required";
-      const values = Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith("credentials.") && k !== "_csrf"));
+      if (!text(raw, "name")) errors["name"] = "Is required";
+      // Typed secrets are not sent back; the sign-in method is.
+      const discriminator = shape.credentialFields.find((f) => f.discriminator)?.name;
+      const values = { name: text(raw, "name") ?? undefined, baseUrl: text(raw, "baseUrl") ?? undefined, credentials: discriminator ? { [discriminator]: credentials[discriminator] } : {}, settings };
       return render(
         c,
         "Add a platform account",
-        <AccountFormPage csrf={csrfFor(c)} platform={{ key: raw["platform"]!, label: shape.connector.facts.label }} {...shape} values={values} errors={errors} message="Please correct the fields below." />,
+        <AccountFormPage csrf={csrfFor(c)} platform={{ key: text(raw, "platform")!, label: shape.connector.facts.label }} {...shape} values={values} errors={errors} message="Please correct the fields below." />,
         { status: 400, active: "/platform-accounts" },
       );
     }
@@ -112,20 +114,26 @@ export const platformAccountPages = new Hono<AppEnv>()
     const id = c.req.param("id");
     const account = await getAccount(c.get("db"), scopeOf(signedIn(c)), id);
     const shape = formShape(account.platform);
-    const raw = await formFields(c);
+    const raw = await formValues(c);
+    const credentials = typedValues(raw, "credentials", shape.credentialFields);
+    // The form always posts the sign-in method; unchanged and alone, it replaces nothing.
+    const stored = storedVariant(shape.credentialFields, account.credentialsSet);
+    const [discriminator] = Object.keys(stored);
+    if (discriminator && credentials[discriminator] === stored[discriminator] && Object.keys(credentials).length === 1) delete credentials[discriminator];
     try {
       await updateAccount(
         accountDeps(c),
         signedIn(c),
         id,
-        { name: raw["name"]?.trim() || undefined, baseUrl: raw["baseUrl"] || undefined, credentials: typed(raw, "credentials", shape.credentialFields), settings: typed(raw, "settings", shape.settingFields) },
+        { name: text(raw, "name") ?? undefined, baseUrl: text(raw, "baseUrl") ?? undefined, credentials, settings: typedValues(raw, "settings", shape.settingFields) },
         c.req.header("CF-Connecting-IP"),
       );
       return redirectWithFlash(c, `/platform-accounts/${id}`, { kind: "success", message: "Changes saved." });
     } catch (err) {
       const errors = fieldErrors(err);
       if (!errors) throw err;
-      return accountPage(c, id, { errors, message: "Please correct the fields below.", status: 400 });
+      const chosen = discriminator ? { [discriminator]: typedValues(raw, "credentials", shape.credentialFields)[discriminator] } : {};
+      return accountPage(c, id, { errors, message: "Please correct the fields below.", status: 400, credentials: chosen });
     }
   })
   .post("/platform-accounts/:id/delete", requireRole("admin"), async (c) => {
