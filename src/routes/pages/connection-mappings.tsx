@@ -66,14 +66,18 @@ function rowsFor(given: PairRow[], values: ValueChoices, direction: string, blan
   if (direction !== "target_to_source") {
     for (const value of values.source ?? []) {
       if (used("source", value.id)) continue;
-      const target = byName(values.target, value.name);
+      let target = byName(values.target, value.name);
+      // Written both ways, a target value may answer to one source value only: two boards' "New"
+      // cannot both be ServiceNow's "New". The first keeps the match; the others are left to pair.
+      if (target && direction === "bidirectional" && used("target", target)) target = "";
       rows.push({ source: value.id, target, note: target ? "matched by name" : undefined });
     }
   }
   if (direction !== "source_to_target") {
     for (const value of values.target ?? []) {
       if (used("target", value.id)) continue;
-      const source = byName(values.source, value.name);
+      let source = byName(values.source, value.name);
+      if (source && direction === "bidirectional" && used("source", source)) source = "";
       rows.push({ source, target: value.id, note: source ? "matched by name" : undefined });
     }
   }
