@@ -35,6 +35,7 @@ export function Layout({ title, principal, csrfToken, flash, active, children }:
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Lockstep`}</title>
         <link rel="stylesheet" href="/css/app.css" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         {/* No inline styles from htmx: the CSP allows only our own stylesheet. */}
         <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
         <script src={HTMX_PATH} defer></script>
