@@ -60,7 +60,7 @@ export function DescriptionPage({
           {canEdit ? (
             <form method="post" action={action}>
               <CsrfField token={csrf} />
-              <div hx-post={`${action}/preview`} hx-trigger="change, keyup delay:400ms" hx-include="closest form" hx-target="#description-preview" hx-swap="outerHTML">
+              <div hx-post={`${action}/preview`} hx-trigger="change, input delay:400ms" hx-include="closest form" hx-target="#description-preview" hx-swap="outerHTML">
                 {draft.fields.length === 0 ? <p class="muted">No field chosen: the original description is copied as it is.</p> : null}
                 <ol class="chosen-fields">
                   {draft.fields.map((field, i) => (

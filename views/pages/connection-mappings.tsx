@@ -29,6 +29,11 @@ const POLICIES = [
 ];
 
 const nameIn = (choices: Choice[], id: string) => choices.find((c) => c.id === id)?.name ?? id;
+/** The name with its board (or other hint), so two boards' "New" can be told apart. */
+const fullNameIn = (choices: Choice[], id: string) => {
+  const choice = choices.find((c) => c.id === id);
+  return choice ? (choice.hint ? `${choice.name} (${choice.hint})` : choice.name) : id;
+};
 const typeLabel = (ticketTypes: Choice[], type: string) => (type === "*" ? "All ticket types" : nameIn(ticketTypes, type));
 
 function PicklistNotices({ lists }: { lists: Record<Side, SidePicklists> }) {
@@ -52,7 +57,7 @@ function Unpaired({ mapping, values }: { mapping: FieldMappingView; values: Valu
   if (!mapping.unpaired) return null;
   const parts = (["source", "target"] as const)
     .filter((s) => mapping.unpaired![s].length)
-    .map((s) => `${mapping.unpaired![s].length} ${s} value${mapping.unpaired![s].length === 1 ? "" : "s"} without a pair: ${mapping.unpaired![s].map((id) => nameIn(values[s] ?? [], id)).join(", ")}`);
+    .map((s) => `${mapping.unpaired![s].length} ${s} value${mapping.unpaired![s].length === 1 ? "" : "s"} without a pair: ${mapping.unpaired![s].map((id) => fullNameIn(values[s] ?? [], id)).join(", ")}`);
   if (!parts.length) return <div class="ok">Every value has a pair</div>;
   return (
     <div class="warning" role="note">

@@ -80,7 +80,15 @@ export function SideSettingsFields({
           <PicklistSelect name="defaults.companyId" label="Company / customer" choices={choices("companies")} value={d.companyId} errors={errors} />
           <PicklistSelect name="defaults.queueId" label="Board / queue / group" choices={choices("queues")} value={d.queueId} errors={errors} />
           <PicklistSelect name="defaults.ticketType" label="Ticket type" choices={choices("ticketTypes")} value={d.ticketType} errors={errors} />
-          <PicklistSelect name="defaults.statusId" label="Status" choices={choices("statuses")} value={d.statusId} errors={errors} required help="Required to receive tickets." />
+          <PicklistSelect
+            name="defaults.statusId"
+            label="Status"
+            choices={choices("statuses")}
+            value={d.statusId}
+            errors={errors}
+            required={side === "target"}
+            help={side === "target" ? "Required to receive tickets." : "Needed when bi-directional creation is on."}
+          />
           <PicklistSelect name="defaults.priorityId" label="Priority" choices={choices("priorities")} value={d.priorityId} errors={errors} required={side === "target"} help={side === "target" ? "Required to receive tickets." : undefined} />
           <PicklistSelect name="defaults.ownerId" label="Owner" choices={choices("members")} value={d.ownerId} errors={errors} />
           <Field name="defaults.sourceId" label="Source" value={d.sourceId} errors={errors} help="The platform's id of the ticket source (e.g. “Email”), if it has one." />
