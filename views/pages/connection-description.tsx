@@ -60,6 +60,10 @@ export function DescriptionPage({
           {canEdit ? (
             <form method="post" action={action}>
               <CsrfField token={csrf} />
+              {/* Enter in a field saves: the first submit button is the one implicit submission uses. */}
+              <button type="submit" class="default-submit" tabindex={-1} aria-hidden="true">
+                Save layout
+              </button>
               <div hx-post={`${action}/preview`} hx-trigger="change, input delay:400ms" hx-include="closest form" hx-target="#description-preview" hx-swap="outerHTML">
                 {draft.fields.length === 0 ? <p class="muted">No field chosen: the original description is copied as it is.</p> : null}
                 <ol class="chosen-fields">

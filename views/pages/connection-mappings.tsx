@@ -215,6 +215,10 @@ export function MappingEditor({
       <FormError message={message} />
       <form method="post" action={action} class="card">
         <CsrfField token={csrf} />
+        {/* Enter in a field saves: the first submit button is the one implicit submission uses. */}
+        <button type="submit" class="default-submit" tabindex={-1} aria-hidden="true">
+          {isNew ? "Add mapping" : "Save mapping"}
+        </button>
         <div class="grid-3">
           <PicklistSelect name="ticketType" label="Ticket type" choices={choices.ticketTypes} value={draft.ticketType === "*" ? "" : draft.ticketType} errors={errors} empty="All ticket types" />
           <div {...refresh}>
