@@ -100,6 +100,7 @@ describe("connection pages", () => {
     expect(overview.html).toContain("Acme RT lab");
     expect(overview.html).toContain('href="/connections/' + id + '/settings"');
     expect(overview.html).toMatch(/Choose your side(&#39;|')s defaults/);
+    expect(overview.html).not.toContain("Partner accepts the invitation");
   });
 
   it("render the list and the overview as fragments for htmx, the same content without the frame", async () => {

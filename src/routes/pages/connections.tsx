@@ -29,11 +29,19 @@ async function setupSteps(c: Context<AppEnv>, connection: ConnectionView): Promi
   const { mappings } = await listMappings(c.get("db"), scopeOf(signedIn(c)), connection.id);
   const mine = connection.sides.filter((s) => s.mine && s.settings);
   const unpaired = mappings.some((m) => m.unpaired && (m.unpaired.source.length || m.unpaired.target.length));
+  // A target receives tickets: it needs a status and a priority. A source receives them only
+  // with bi-directional creation, and then needs a status.
+  const sideReady = (s: (typeof mine)[number]) => {
+    const d = s.settings!.defaults;
+    return s.side === "target" ? Boolean(d.statusId && d.priorityId) : !connection.settings.bidirectionalCreation.enabled || Boolean(d.statusId);
+  };
   return [
-    { label: "Partner accepts the invitation", done: connection.status !== "pending", href: base, hint: "Give your partner the verification code; they accept it under Connections." },
+    ...(connection.internal
+      ? []
+      : [{ label: "Partner accepts the invitation", done: connection.status !== "pending", href: base, hint: "Give your partner the verification code; they accept it under Connections." }]),
     {
       label: "Choose your side's defaults",
-      done: mine.length > 0 && mine.every((s) => s.settings!.defaults.statusId && (s.side === "source" || s.settings!.defaults.priorityId)),
+      done: mine.length > 0 && mine.every(sideReady),
       href: `${base}/settings`,
       hint: "Tickets created on your side need a status (and, on a target, a priority) from your platform's picklists.",
     },
