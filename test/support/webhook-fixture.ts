@@ -2,7 +2,7 @@
 // the Worker in process, as the platforms would call Lockstep, plus helpers to let every call
 // and every run they cause finish: no sleeps, no cron.
 import { env, exports } from "cloudflare:workers";
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { connectwiseConnector } from "../../src/connectors/connectwise/index";
 import { servicenowConnector } from "../../src/connectors/servicenow/index";
@@ -78,9 +78,15 @@ export function syncStub(orgId: string, connectionId: string) {
   return connectionSyncStub(env, orgId, connectionId);
 }
 
-/** Whether the connection's Durable Object has a run waiting (an alarm set). */
-export async function hasPendingRun(orgId: string, connectionId: string): Promise<boolean> {
-  return (await runInDurableObject(syncStub(orgId, connectionId), (_instance, state) => state.storage.getAlarm())) !== null;
+/**
+ * True when nothing was waiting to run: the Durable Object is given its turn (its alarm, if any,
+ * fires) and no run row is added or changes state.
+ */
+export async function nothingRuns(sims: Parameters<typeof settle>[0], orgId: string, connectionId: string): Promise<boolean> {
+  const snapshot = async () => JSON.stringify((await runsOf(connectionId)).map((r) => [r.id, r.status]).sort());
+  const before = await snapshot();
+  await settle(sims, orgId, connectionId);
+  return (await snapshot()) === before;
 }
 
 /**
