@@ -41,7 +41,7 @@ describe("platform account pages", () => {
     expect(switched.body).toContain('name="credentials.password"');
     expect(switched.body).not.toContain('name="credentials.token"');
     expect(switched.body).toContain('value="Support RT"');
-    expect(switched.body).toMatch(/<option value="basic" selected="">basic<\/option>/);
+    expect(switched.body).toMatch(/<option value="basic" selected="">basic: Authenticate with HTTP Basic/);
   });
 
   it("offer list settings as choices or comma-separated values, with their defaults", async () => {
@@ -87,7 +87,7 @@ describe("platform account pages", () => {
     expect(await tested.text()).toContain("Connection tested");
 
     const edit = (await page(actors.owner, `/platform-accounts/${id}`)).body;
-    expect(edit).toMatch(/<option value="basic" selected="">basic<\/option>/);
+    expect(edit).toMatch(/<option value="basic" selected="">basic: Authenticate with HTTP Basic/);
     expect(edit).toContain('name="credentials.password"');
     expect(edit).toMatch(/Stored now: Sign-in method, Username, Password\./);
 
@@ -101,7 +101,7 @@ describe("platform account pages", () => {
     expect(switched.status).toBe(400);
     const body = await switched.text();
     expect(body).toMatch(/id="field-credentials-token-error">/);
-    expect(body).toMatch(/<option value="token" selected="">token<\/option>/);
+    expect(body).toMatch(/<option value="token" selected="">token: Authenticate with `Authorization: token …`<\/option>/);
   });
 
   it("render full pages and fragments, read-only for viewers, 404 for other organisations", async () => {

@@ -25,6 +25,8 @@ export type SchemaField = {
   when?: { field: string; values: string[] };
   /** This field chooses between the schema's alternatives. */
   discriminator?: boolean;
+  /** What each option means, in words (the alternatives' own descriptions). */
+  optionLabels?: Record<string, string>;
 };
 
 const WORDS: Record<string, string> = { id: "ID", url: "URL", api: "API", ms: "(ms)", cw: "CW" };
@@ -65,6 +67,7 @@ export function fieldsOf(schema: z.ZodType): SchemaField[] {
       const required = (variant.required ?? []).includes(name);
       if (existing) {
         if (existing.options && options) existing.options = [...new Set([...existing.options, ...options])];
+        if (existing.optionLabels && tag && prop.description) existing.optionLabels[tag] = prop.description;
         if (existing.when && tag) existing.when.values.push(tag);
         existing.required &&= required;
         continue;
@@ -82,7 +85,7 @@ export function fieldsOf(schema: z.ZodType): SchemaField[] {
         ...(prop.default !== undefined ? { default: prop.default } : {}),
         required,
         ...(tag && name !== discriminator ? { when: { field: discriminator!, values: [tag] } } : {}),
-        ...(name === discriminator ? { discriminator: true } : {}),
+        ...(name === discriminator ? { discriminator: true, optionLabels: prop.description && tag ? { [tag]: prop.description } : {} } : {}),
       });
     }
   }
@@ -143,11 +146,13 @@ export function SchemaFields({
     <>
       {applicableFields(fields, values).map((field) => {
         const name = `${prefix}.${field.name}`;
-        const text = [help[field.name], field.description].filter(Boolean).join(" ");
+        // An alternative's description says what its option means, so it labels the option.
+        const text = [help[field.name], field.discriminator ? undefined : field.description].filter(Boolean).join(" ");
+        const optionLabel = (o: string) => (field.optionLabels?.[o] ? `${o}: ${field.optionLabels[o]!.replace(/\.$/, "")}` : o);
         const value = values[field.name] ?? (keepSecrets ? undefined : field.default);
         if (field.type === "select") {
           const select = (
-            <SelectField name={name} label={field.label} options={field.options!.map((o) => ({ value: o, label: o }))} value={field.discriminator ? (chosen ?? undefined) : typeof value === "string" ? value : undefined} errors={errors} />
+            <SelectField name={name} label={field.label} options={field.options!.map((o) => ({ value: o, label: optionLabel(o) }))} value={field.discriminator ? (chosen ?? undefined) : typeof value === "string" ? value : undefined} errors={errors} />
           );
           return (
             <>

@@ -93,7 +93,7 @@ export function AccountFormPage({
         <CsrfField token={csrf} />
         <input type="hidden" name="platform" value={platform.key} />
         <Field name="name" label="Name" value={values.name} errors={errors} required help="How you will recognise it, e.g. “Acme ServiceNow”." />
-        <Field name="baseUrl" label="Base URL" type="url" value={values.baseUrl} errors={errors} required help={help["baseUrl"]} />
+        <Field name="baseUrl" label="Base URL" type="url" value={values.baseUrl} errors={errors} required help={help["baseUrl"] ?? "The address you sign in to the platform at, starting with https://."} />
         <fieldset>
           <legend>Credentials</legend>
           <p class="help">Encrypted as soon as they are saved, and never shown again.</p>
@@ -216,7 +216,7 @@ export function AccountPage({
           <form method="post" action={`/platform-accounts/${account.id}`}>
             <CsrfField token={csrf} />
             <Field name="name" label="Name" value={account.name} errors={errors} required />
-            <Field name="baseUrl" label="Base URL" type="url" value={account.baseUrl} errors={errors} required help={help["baseUrl"]} />
+            <Field name="baseUrl" label="Base URL" type="url" value={account.baseUrl} errors={errors} required help={help["baseUrl"] ?? "The address you sign in to the platform at, starting with https://."} />
             <fieldset>
               <legend>Credentials</legend>
               <p class="help">
