@@ -196,6 +196,26 @@ describe("connection settings page", () => {
     expect((await stranger.post(`/connections/${connectionId}/settings/shared`, { _csrf: strangerCsrf, manualCooldownSeconds: "1" })).status).toBe(404);
   });
 
+  it("lets an internal connection's organisation edit each side in turn", async () => {
+    const one = await addAccount(a.token, "Acme RT one", "rt-a.sim.test");
+    const two = await addAccount(a.token, "Acme RT two", "rt-a.sim.test");
+    const internal = (await (await api("/connections", a.token, { method: "POST", json: { name: "Lab", role: "source", platformAccountId: one, partnerAccountId: two } })).json()) as { id: string };
+    const acme = await signedIn(a.email);
+    const source = await (await acme.fetch(`/connections/${internal.id}/settings`, { headers: HTML })).text();
+    expect(source).toContain("Your side: source");
+    expect(source).toContain(`href="/connections/${internal.id}/settings?side=target"`);
+    const target = await (await acme.fetch(`/connections/${internal.id}/settings?side=target`, { headers: HTML })).text();
+    expect(target).toContain("Your side: target");
+    expect(target).toContain('<input type="hidden" name="side" value="target"/>');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(target)![1]!;
+    const saved = await postForm(acme, `/connections/${internal.id}/settings/side`, sideForm(csrf, { side: "target", "defaults.statusId": "open" }));
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("Location")).toBe(`/connections/${internal.id}/settings?side=target`);
+    const sides = ((await (await api(`/connections/${internal.id}`, a.token)).json()) as Connection).sides;
+    expect(sides.find((s) => s.side === "target")!.settings!.defaults.statusId).toBe("open");
+    expect(sides.find((s) => s.side === "source")!.settings!.defaults.statusId).toBeUndefined();
+  });
+
   it("refreshes platform data in place", async () => {
     const contoso = await signedIn(b.email);
     const csrf = await contoso.csrfFrom(`/connections/${connectionId}/settings`);

@@ -104,6 +104,21 @@ describe("platform account pages", () => {
     expect(body).toMatch(/<option value="token" selected="">token: Authenticate with `Authorization: token …`<\/option>/);
   });
 
+  it("say in place why the platform data cannot be read", async () => {
+    const res = await api("/platform-accounts", actors.org.token, {
+      method: "POST",
+      json: { name: "Wrong RT", platform: "request-tracker", baseUrl: "https://rt.sim.test", credentials: { kind: "basic", username: "lockstep", password: "wrong-password" } },
+    });
+    const { id } = (await res.json()) as Account;
+    const loaded = await page(actors.owner, `/platform-accounts/${id}/picklists`, htmx);
+    expect(loaded.status).toBe(200);
+    expect(loaded.body).toMatch(/^<div id="picklists"><div class="flash flash-error" role="alert">Could not read the platform&#39;s picklists: wrong credentials/);
+    const csrf = await actors.owner.csrfFrom(`/platform-accounts/${id}`);
+    const refreshed = await form(actors.owner, `/platform-accounts/${id}/picklists/refresh`, [["_csrf", csrf]], { "HX-Request": "true" });
+    expect(refreshed.status).toBe(200);
+    expect(await refreshed.text()).toContain("Fix the base URL or credentials below");
+  });
+
   it("render full pages and fragments, read-only for viewers, 404 for other organisations", async () => {
     const res = await api("/platform-accounts", actors.org.token, {
       method: "POST",

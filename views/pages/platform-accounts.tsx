@@ -126,6 +126,17 @@ export function TestResultFragment({ result }: { result: { ok: boolean; message:
   );
 }
 
+export function PicklistsUnavailable({ message }: { message: string }) {
+  return (
+    <div id="picklists">
+      <div class="flash flash-error" role="alert">
+        {message}
+      </div>
+      <p class="help">Fix the base URL or credentials below, test the connection, then use “Refresh platform data”.</p>
+    </div>
+  );
+}
+
 export function PicklistsFragment({ picklists, fetchedAt }: { picklists: Picklists; fetchedAt: string }) {
   const groups: [string, { id: string; name: string }[]][] = [
     ["Boards, queues or groups", picklists.queues],

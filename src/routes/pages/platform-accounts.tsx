@@ -8,7 +8,7 @@ import { scopeOf } from "../../auth/principal";
 import { connectorFor, connectors } from "../../connectors/registry";
 import { getPicklists, refreshPicklists, testAccount } from "../../services/account-checks";
 import { createAccount, deleteAccount, getAccount, listAccounts, updateAccount } from "../../services/platform-accounts";
-import { AccountFormPage, AccountPage, ChoosePlatformPage, PicklistsFragment, PlatformAccountsPage, TestResultFragment } from "../../../views/pages/platform-accounts";
+import { AccountFormPage, AccountPage, ChoosePlatformPage, PicklistsFragment, PicklistsUnavailable, PlatformAccountsPage, TestResultFragment } from "../../../views/pages/platform-accounts";
 import { fieldsOf, typedValues, type SchemaField } from "../../../views/components/schema-fields";
 import type { FieldErrors } from "../../../views/components/form";
 import { accountDeps } from "../api/deps";
@@ -146,11 +146,24 @@ export const platformAccountPages = new Hono<AppEnv>()
     return redirectWithFlash(c, `/platform-accounts/${c.req.param("id")}`, { kind: result.ok ? "success" : "error", message: result.message });
   })
   .get("/platform-accounts/:id/picklists", async (c) => {
-    const cached = await getPicklists(accountDeps(c), scopeOf(signedIn(c)), c.req.param("id"));
-    return c.html(<PicklistsFragment {...cached} />);
+    try {
+      const cached = await getPicklists(accountDeps(c), scopeOf(signedIn(c)), c.req.param("id"));
+      return c.html(<PicklistsFragment {...cached} />);
+    } catch (err) {
+      // The platform could not be read: say why where the values would be.
+      if (err instanceof ApiError && err.code === "conflict") return c.html(<PicklistsUnavailable message={err.message} />);
+      throw err;
+    }
   })
   .post("/platform-accounts/:id/picklists/refresh", requireRole("admin"), async (c) => {
-    const cached = await refreshPicklists(accountDeps(c), scopeOf(signedIn(c)), c.req.param("id"));
-    if (isHtmx(c)) return c.html(<PicklistsFragment {...cached} />);
-    return redirectWithFlash(c, `/platform-accounts/${c.req.param("id")}`, { kind: "success", message: "Platform data refreshed." });
+    const id = c.req.param("id");
+    try {
+      const cached = await refreshPicklists(accountDeps(c), scopeOf(signedIn(c)), id);
+      if (isHtmx(c)) return c.html(<PicklistsFragment {...cached} />);
+      return redirectWithFlash(c, `/platform-accounts/${id}`, { kind: "success", message: "Platform data refreshed." });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== "conflict") throw err;
+      if (isHtmx(c)) return c.html(<PicklistsUnavailable message={err.message} />);
+      return redirectWithFlash(c, `/platform-accounts/${id}`, { kind: "error", message: err.message });
+    }
   });
