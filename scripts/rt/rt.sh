@@ -119,7 +119,7 @@ cmd_start() {
   log "starting $name on 127.0.0.1:$port"
   # setsid: its own process group, so stop ends the server and any worker it forked.
   RT_DB_FILE="$dir/rt.db" RT_WEB_BASE_URL="http://127.0.0.1:$port" RT_VAR_DIR="$dir" \
-    setsid "$RT_SERVER" --port "$port" --host 127.0.0.1 >"$dir/server.log" 2>&1 </dev/null &
+    setsid "$RT_SERVER" --port "$port" --host 127.0.0.1 --access-log "$dir/access.log" >"$dir/server.log" 2>&1 </dev/null &
   echo $! >"$dir/server.pid"
   local waited=0
   until answers "$name"; do
