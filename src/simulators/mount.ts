@@ -48,5 +48,14 @@ export const demoFetch: FetchLike = async (input, init) => {
 };
 
 export function mountSimulators<E extends { Bindings: Env }>(app: Hono<E>) {
+  // Slows every simulator down, so that a demo (or the browser test) can watch a run's progress
+  // bar move: a few dozen tickets otherwise sync faster than a page loads.
+  app.post(`${SIMULATOR_PREFIX}/_control/latency`, async (c) => {
+    if (!isLocal(new URL(c.req.url))) return c.json({ error: "Not here" }, 404);
+    const ms = Number(new URL(c.req.url).searchParams.get("ms"));
+    if (!Number.isInteger(ms) || ms < 0 || ms > 5_000) return c.json({ error: "ms must be an integer from 0 to 5000" }, 400);
+    for (const simulator of Object.values(simulators)) simulator.faults.latencyMs = ms;
+    return c.json({ latencyMs: ms });
+  });
   app.all(`${SIMULATOR_PREFIX}/*`, async (c) => (await dispatch(c.req.raw)) ?? c.json({ error: "No such simulator" }, 404));
 }
