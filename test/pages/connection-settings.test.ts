@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
-import { addUser, api, Browser, createOrganisation, setupFirstOrganisation } from "../helpers";
+import { picklistCache } from "../../src/db/schema";
+import { addUser, api, Browser, createOrganisation, db, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
 
 const network = useSimulatorNetwork();
@@ -214,6 +215,34 @@ describe("connection settings page", () => {
     const sides = ((await (await api(`/connections/${internal.id}`, a.token)).json()) as Connection).sides;
     expect(sides.find((s) => s.side === "target")!.settings!.defaults.statusId).toBe("open");
     expect(sides.find((s) => s.side === "source")!.settings!.defaults.statusId).toBeUndefined();
+  });
+
+  it("warns when the default status belongs to another board than the default board", async () => {
+    const one = await addAccount(a.token, "Boards one", "rt-a.sim.test");
+    const two = await addAccount(a.token, "Boards two", "rt-a.sim.test");
+    // Statuses per board, as ConnectWise has them.
+    const picklists = {
+      queues: [{ id: "1", name: "Service Desk" }, { id: "2", name: "Projects" }],
+      statuses: [{ id: "11", name: "New", queueId: "1", closed: false }, { id: "21", name: "New", queueId: "2", closed: false }],
+      priorities: [{ id: "p1", name: "High" }],
+      ticketTypes: [], companies: [], noteTypes: [], customFields: [], members: [], workRoles: [],
+    };
+    for (const accountId of [one, two]) {
+      await db().insert(picklistCache).values({ accountId, kind: "all", values: JSON.stringify(picklists), fetchedAt: new Date().toISOString() });
+    }
+    const internal = (await (await api("/connections", a.token, { method: "POST", json: { name: "Boards", role: "source", platformAccountId: one, partnerAccountId: two } })).json()) as { id: string };
+    const acme = await signedIn(a.email);
+    const html = await (await acme.fetch(`/connections/${internal.id}/settings?side=target`, { headers: HTML })).text();
+    expect(html).toContain('<option value="21">New (Projects)</option>');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const fields = { side: "target", "defaults.statusId": "21", "defaults.priorityId": "p1", "defaults.queueId": "1", "filters.queueIds": [], "filters.excludedStatusIds": [], "defaults.ownerId": "" };
+    const mismatched = await postForm(acme, `/connections/${internal.id}/settings/side`, sideForm(csrf, fields));
+    expect(mismatched.status).toBe(303);
+    const after = await (await acme.fetch(mismatched.headers.get("Location")!, { headers: HTML })).text();
+    expect(after).toContain("Saved, but check it: the default status “New” belongs to Projects, not to the default board Service Desk");
+    const matched = await postForm(acme, `/connections/${internal.id}/settings/side`, sideForm(csrf, { ...fields, "defaults.statusId": "11" }));
+    const fine = await (await acme.fetch(matched.headers.get("Location")!, { headers: HTML })).text();
+    expect(fine).toContain("settings are saved");
   });
 
   it("refreshes platform data in place", async () => {

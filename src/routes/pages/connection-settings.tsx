@@ -98,6 +98,22 @@ function chosenSide(connection: ConnectionView, requested: string | undefined): 
   return mine[0] ?? null;
 }
 
+/**
+ * Where statuses belong to a board (ConnectWise), a default status of another board than the
+ * default board is refused by the platform when a ticket is created: say so when saving.
+ */
+async function boardMismatch(c: Context<AppEnv>, id: string, side: string | null, patch: Record<string, unknown>): Promise<string | null> {
+  const defaults = patch["defaults"] as Record<string, string | null>;
+  if (!defaults["statusId"] || !defaults["queueId"]) return null;
+  const lists = await connectionPicklists(accountDeps(c), scopeOf(signedIn(c)), id);
+  const mine = side === "source" || side === "target" ? lists[side] : Object.values(lists).find((l) => l.mine);
+  if (mine?.state !== "ready") return null;
+  const status = mine.picklists.statuses.find((s) => s.id === defaults["statusId"]);
+  if (!status?.queueId || status.queueId === defaults["queueId"]) return null;
+  const board = (queueId: string | null | undefined) => mine.picklists.queues.find((q) => q.id === queueId)?.name ?? queueId;
+  return `the default status “${status.name}” belongs to ${board(status.queueId)}, not to the default board ${board(defaults["queueId"])}; the platform refuses such a ticket.`;
+}
+
 type PageState = { side?: string | undefined; sideSettings?: Record<string, unknown>; shared?: Record<string, unknown>; sideErrors?: FieldErrors; sharedErrors?: FieldErrors; refresh?: boolean };
 
 async function settingsPage(c: Context<AppEnv>, id: string, state: PageState = {}) {
@@ -145,7 +161,12 @@ export const connectionSettingsPages = new Hono<AppEnv>()
       if (!errors) throw err;
       return settingsPage(c, id, { side: side ?? undefined, sideSettings: patch, sideErrors: errors });
     }
-    return redirectWithFlash(c, `/connections/${id}/settings${side ? `?side=${side}` : ""}`, { kind: "success", message: "Your side's settings are saved; the next run uses them." });
+    const warning = await boardMismatch(c, id, side, patch);
+    return redirectWithFlash(
+      c,
+      `/connections/${id}/settings${side ? `?side=${side}` : ""}`,
+      warning ? { kind: "error", message: `Saved, but check it: ${warning}` } : { kind: "success", message: "Your side's settings are saved; the next run uses them." },
+    );
   })
   .post("/connections/:id/settings/shared", requireRole("admin"), async (c) => {
     const id = c.req.param("id");
