@@ -1,6 +1,19 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { requestTrackerConnector } from "../../src/connectors/request-tracker/index";
+import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
+import { useSimulatorNetwork } from "../support/simulator-network";
 import { internalConnection, recordLink } from "../support/run-fixture";
 import { expectPageAndFragment, page, pageActors, writeForms } from "./page-support";
+
+const network = useSimulatorNetwork();
+let a: ReturnType<typeof createRequestTrackerSimulator>;
+let b: ReturnType<typeof createRequestTrackerSimulator>;
+beforeEach(() => {
+  a ??= createRequestTrackerSimulator();
+  b ??= createRequestTrackerSimulator();
+  network.mount("links-a.sim.test", a.app);
+  network.mount("links-b.sim.test", b.app);
+});
 
 let actors: Awaited<ReturnType<typeof pageActors>>;
 let connectionId: string;
@@ -50,6 +63,22 @@ describe("the Links page", () => {
     expect(res.headers.get("Location")).toBe(path());
     const after = (await page(actors.owner, `${path()}?state=unlinked`)).body;
     expect(after).toContain(`id="link-${linkId}" class="row-muted"`);
+  });
+
+  it("links in bulk by partner reference, and says so when a platform cannot be read", async () => {
+    const target = requestTrackerConnector.create({
+      fetch: (input, init) => fetch(input, init),
+      config: { baseUrl: "https://links-b.sim.test", credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" }, settings: requestTrackerConnector.settingsSchema.parse({}) },
+    });
+    await target.createTicket("ticket", { title: "Copy of #1", queueId: "1", statusId: "open", priorityId: "50", partnerReference: "1" });
+    const csrf = await actors.owner.csrfFrom(path());
+    const res = await actors.owner.post(`${path()}/bulk`, { _csrf: csrf, since: "2024-01-01" });
+    expect(res.status).toBe(303);
+    expect((await page(actors.owner, path())).body).toMatch(/Linked 1 pair; 0 already linked; \d+ source tickets without a match\./);
+    a.faults.next({ kind: "status", status: 401 });
+    const refused = await actors.owner.post(`${path()}/bulk`, { _csrf: csrf, since: "2024-01-01" });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("A platform could not be read, so nothing was linked");
   });
 
   it("gives viewers no form and another organisation 404", async () => {

@@ -10,6 +10,8 @@ import { bulkLink, createLink, listLinks, unlink } from "../../services/ticket-l
 import { ticketPageLinker } from "../../services/ticket-pages";
 import { ConnectionLinksPage } from "../../../views/pages/connection-links";
 import type { FieldErrors } from "../../../views/components/form";
+import { ConnectorError } from "../../connectors/errors";
+import { ConnectionNotReady } from "../../sync/engine/load-connection";
 import { accountDeps } from "../api/deps";
 import { actionableMessage, fieldErrorsOf } from "./form-errors";
 import { csrfFor, parseForm, redirectWithFlash, render, signedIn } from "./render";
@@ -80,7 +82,14 @@ export const connectionLinkPages = new Hono<AppEnv>()
         message: `Linked ${result.linked} pair${result.linked === 1 ? "" : "s"}; ${result.alreadyLinked} already linked; ${result.unmatched} source ticket${result.unmatched === 1 ? "" : "s"} without a match.`,
       });
     } catch (err) {
-      return linksPage(c, id, { bulkForm: { values: form.data, message: actionableMessage(err, ["conflict"]) }, status: 409 });
+      // A platform that cannot be read is the admin's to fix (credentials, URL), said in place.
+      const message =
+        err instanceof ConnectorError
+          ? `A platform could not be read, so nothing was linked: ${err.vendorMessage}. Check both accounts with Test connection.`
+          : err instanceof ConnectionNotReady
+            ? `Nothing was linked: ${err.message}`
+            : actionableMessage(err, ["conflict"]);
+      return linksPage(c, id, { bulkForm: { values: form.data, message }, status: 409 });
     }
   })
   .post("/links/:id/unlink", requireRole("admin"), async (c) => {
