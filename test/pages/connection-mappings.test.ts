@@ -75,6 +75,10 @@ describe("field mapping pages", () => {
     expect(list).toContain("Every value has a pair");
     // The flag names the values, on each side, as people know them.
     expect(list).toMatch(/2 source values without a pair: Low, High; 2 target values without a pair: P3, P1/);
+    expect(list).toMatch(/Values read from the source(&#39;|')s at .* UTC, the target(&#39;|')s at/);
+    const refreshed = await acme.post(`/connections/${id}/mappings/refresh`, { _csrf: csrf });
+    expect(refreshed.status).toBe(303);
+    expect(await (await acme.fetch("/connections/" + id + "/mappings", { headers: HTML })).text()).toContain("read from the platforms again");
   });
 
   it("add a value mapping whose pairs are chosen from both sides' picklists", async () => {

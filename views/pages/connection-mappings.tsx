@@ -53,6 +53,14 @@ function PicklistNotices({ lists }: { lists: Record<Side, SidePicklists> }) {
   );
 }
 
+function readAt(lists: Record<Side, SidePicklists>): string {
+  const at = (["source", "target"] as const).flatMap((s) => {
+    const state = lists[s];
+    return state.state === "ready" ? [`the ${s}'s at ${state.fetchedAt.slice(0, 16).replace("T", " ")} UTC`] : [];
+  });
+  return at.length ? `Values read from ${at.join(", ")}.` : "";
+}
+
 function Unpaired({ mapping, values }: { mapping: FieldMappingView; values: ValueChoices }) {
   if (!mapping.unpaired) return null;
   const parts = (["source", "target"] as const)
@@ -94,10 +102,15 @@ export function MappingsPage({
       <p class="lead">Which field feeds which, in which direction. A change takes effect on the next run.</p>
       <PicklistNotices lists={lists} />
       {canEdit ? (
-        <p class="actions">
+        <div class="actions">
           <a class="button primary" href={`${base}/new`}>Add a mapping</a>
-        </p>
+          <form method="post" action={`${base}/refresh`} class="inline">
+            <CsrfField token={csrf} />
+            <button type="submit">Refresh both sides' values</button>
+          </form>
+        </div>
       ) : null}
+      <p class="help">{readAt(lists)}</p>
       {mappings.length === 0 ? (
         <div class="card">
           <p>No field is mapped yet: tickets are created with the target's defaults and their title and description only.</p>

@@ -241,6 +241,16 @@ export const connectionMappingPages = new Hono<AppEnv>()
     await replaceMappings(c.get("db"), signedIn(c), id, { mappings: [...mappings.map(stored), ...added] }, c.req.header("CF-Connecting-IP") ?? null);
     return redirectWithFlash(c, `/connections/${id}/mappings`, { kind: "success", message: "Status and priority are mapped; values with equal names are paired. Pair the flagged ones." });
   })
+  .post("/connections/:id/mappings/refresh", requireRole("admin"), async (c) => {
+    const id = c.req.param("id");
+    const lists = await connectionPicklists(accountDeps(c), scopeOf(signedIn(c)), id, { refresh: true });
+    const failed = (["source", "target"] as const).filter((s) => lists[s].state === "failed");
+    return redirectWithFlash(
+      c,
+      `/connections/${id}/mappings`,
+      failed.length ? { kind: "error", message: `The ${failed.join(" and ")} side could not be read; see the notice below.` } : { kind: "success", message: "Both sides' values were read from the platforms again." },
+    );
+  })
   .get("/connections/:id/mappings/:mappingId/edit", requireRole("admin"), async (c) => {
     const { connection, mappings, lists } = await context(c, c.req.param("id"));
     const mapping = mappings.find((m) => m.id === c.req.param("mappingId"));
