@@ -48,25 +48,29 @@ export function SelectField({
   options,
   value,
   errors,
+  help,
 }: {
   name: string;
   label: string;
   options: { value: string; label: string }[];
-  value?: string;
+  value?: string | undefined;
   errors?: FieldErrors;
+  help?: Child;
 }) {
   const error = errors?.[name];
   const id = `field-${name}`;
+  const described = [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
   return (
     <div class={error ? "field field-invalid" : "field"}>
       <label for={id}>{label}</label>
-      <select id={id} name={name} aria-invalid={error ? "true" : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+      <select id={id} name={name} aria-invalid={error ? "true" : undefined} aria-describedby={described || undefined}>
         {options.map((o) => (
           <option value={o.value} selected={o.value === value}>
             {o.label}
           </option>
         ))}
       </select>
+      {help ? <p class="help" id={`${id}-help`}>{help}</p> : null}
       {error ? <p class="field-error" id={`${id}-error`}>{error}</p> : null}
     </div>
   );

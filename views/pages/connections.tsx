@@ -152,8 +152,8 @@ export function NewConnectionPage({
               options={accountOptions(accounts, labels, "A partner organisation: give them a verification code")}
               value={values["partnerAccountId"]}
               errors={errors}
+              help="Choose another of your own accounts for an internal connection: it is active at once, with no invitation."
             />
-            <p class="help">Choose another of your own accounts for an internal connection: it is active at once, with no invitation.</p>
             <button type="submit" class="primary">Create connection</button>
           </form>
         </>
