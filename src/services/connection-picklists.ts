@@ -32,7 +32,7 @@ export async function connectionPicklists(
   deps: AccountDeps,
   scope: OrgScope,
   connectionId: string,
-  options: { refresh?: boolean } = {},
+  options: { refresh?: boolean; discoverPartner?: boolean } = {},
 ): Promise<Record<Side, SidePicklists>> {
   const visible = await findVisibleConnection(deps.db, scope, connectionId);
   const out = {} as Record<Side, SidePicklists>;
@@ -43,8 +43,14 @@ export async function connectionPicklists(
       out[side] = { ...base, state: "waiting", reason: "The partner has not accepted the connection yet." };
       continue;
     }
+    const stored = options.refresh ? null : await cached(deps, row.platformAccountId);
+    // A page that needs only its own side need not wait on the partner's platform.
+    if (!stored && !options.refresh && options.discoverPartner === false && !base.mine) {
+      out[side] = { ...base, state: "waiting", reason: "Your partner's platform data has not been read yet (it is, on the Mappings page or with Refresh platform data)." };
+      continue;
+    }
     try {
-      const found = (!options.refresh && (await cached(deps, row.platformAccountId))) || (await refreshPicklists(deps, scopeOf({ orgId: row.orgId }), row.platformAccountId));
+      const found = stored || (await refreshPicklists(deps, scopeOf({ orgId: row.orgId }), row.platformAccountId));
       out[side] = { ...base, state: "ready", ...found };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;

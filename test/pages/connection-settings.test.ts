@@ -245,6 +245,23 @@ describe("connection settings page", () => {
     expect(fine).toContain("settings are saved");
   });
 
+  it("never waits on the partner's platform to show one's own side; the mappings page reads it", async () => {
+    const partnerRt = createRequestTrackerSimulator();
+    network.mount("rt-c.sim.test", partnerRt.app);
+    const accountA = await addAccount(a.token, "Acme RT again", "rt-a.sim.test");
+    const accountB = await addAccount(b.token, "Contoso RT two", "rt-c.sim.test");
+    const created = (await (await api("/connections", a.token, { method: "POST", json: { name: "Quiet", role: "source", platformAccountId: accountA } })).json()) as { id: string; verificationCode: string };
+    await api("/connections/accept", b.token, { method: "POST", json: { code: created.verificationCode, platformAccountId: accountB } });
+    const acme = await signedIn(a.email);
+    const settings = await acme.fetch(`/connections/${created.id}/settings`, { headers: HTML });
+    expect(settings.status).toBe(200);
+    expect(await settings.text()).toContain('name="defaults.statusId"');
+    expect((await acme.fetch(`/connections/${created.id}/description`, { headers: HTML })).status).toBe(200);
+    expect(partnerRt.faults.calls.length).toBe(0);
+    expect((await acme.fetch(`/connections/${created.id}/mappings`, { headers: HTML })).status).toBe(200);
+    expect(partnerRt.faults.calls.length).toBeGreaterThan(0);
+  });
+
   it("refreshes platform data in place", async () => {
     const contoso = await signedIn(b.email);
     const csrf = await contoso.csrfFrom(`/connections/${connectionId}/settings`);

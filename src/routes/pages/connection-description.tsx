@@ -49,7 +49,7 @@ function arranged(draft: DescriptionDraft, op: string, add: string | null): Desc
 async function page(c: Context<AppEnv>, id: string, state: { draft?: DescriptionDraft; errors?: FieldErrors; unsaved?: boolean } = {}) {
   const principal = signedIn(c);
   const connection = await getConnection(c.get("db"), scopeOf(principal), id);
-  const lists = await connectionPicklists(accountDeps(c), scopeOf(principal), id);
+  const lists = await connectionPicklists(accountDeps(c), scopeOf(principal), id, { discoverPartner: false });
   const source = lists.source.state === "ready" ? lists.source.picklists : null;
   const draft = state.draft ?? connection.settings.description;
   const valid = descriptionSchema.safeParse(draft);
@@ -96,7 +96,7 @@ export const connectionDescriptionPages = new Hono<AppEnv>()
     await getConnection(c.get("db"), scopeOf(principal), id);
     const form = await formValues(c);
     const draft = descriptionSchema.safeParse(postedDraft(form));
-    const lists = await connectionPicklists(accountDeps(c), scopeOf(principal), id);
+    const lists = await connectionPicklists(accountDeps(c), scopeOf(principal), id, { discoverPartner: false });
     const source = lists.source.state === "ready" ? lists.source.picklists : null;
     c.header("Cache-Control", "no-store");
     if (!draft.success) return c.html(<DescriptionPreview text={`Cannot preview: ${draft.error.issues.map((i) => i.message).join("; ")}`} />);

@@ -105,7 +105,7 @@ function chosenSide(connection: ConnectionView, requested: string | undefined): 
 async function boardMismatch(c: Context<AppEnv>, id: string, side: string | null, patch: Record<string, unknown>): Promise<string | null> {
   const defaults = patch["defaults"] as Record<string, string | null>;
   if (!defaults["statusId"] || !defaults["queueId"]) return null;
-  const lists = await connectionPicklists(accountDeps(c), scopeOf(signedIn(c)), id);
+  const lists = await connectionPicklists(accountDeps(c), scopeOf(signedIn(c)), id, { discoverPartner: false });
   const mine = side === "source" || side === "target" ? lists[side] : Object.values(lists).find((l) => l.mine);
   if (mine?.state !== "ready") return null;
   const status = mine.picklists.statuses.find((s) => s.id === defaults["statusId"]);
@@ -121,7 +121,7 @@ async function settingsPage(c: Context<AppEnv>, id: string, state: PageState = {
   const connection = await getConnection(c.get("db"), scopeOf(principal), id);
   const side = chosenSide(connection, state.side);
   if (state.side && !side) throw notFound("Side");
-  const lists = await connectionPicklists(accountDeps(c), scopeOf(principal), id, { refresh: state.refresh ?? false });
+  const lists = await connectionPicklists(accountDeps(c), scopeOf(principal), id, { refresh: state.refresh ?? false, discoverPartner: false });
   const saved = side ? connection.sides.find((s) => s.side === side)!.settings! : null;
   const platform = side ? connection.sides.find((s) => s.side === side)!.platform : null;
   const target = lists.target.state === "ready" ? lists.target.picklists : null;
