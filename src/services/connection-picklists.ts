@@ -35,27 +35,24 @@ export async function connectionPicklists(
   options: { refresh?: boolean; discoverPartner?: boolean } = {},
 ): Promise<Record<Side, SidePicklists>> {
   const visible = await findVisibleConnection(deps.db, scope, connectionId);
-  const out = {} as Record<Side, SidePicklists>;
-  for (const side of ["source", "target"] as const) {
+  // Both platforms are read at once: a page waits for the slower one, not for both in turn.
+  const read = async (side: Side): Promise<SidePicklists> => {
     const row = visible.sides.find((s) => s.side === side);
     const base = { side, mine: visible.mySides.includes(side), platform: row?.platform ?? null };
-    if (!row?.orgId || !row.platformAccountId) {
-      out[side] = { ...base, state: "waiting", reason: "The partner has not accepted the connection yet." };
-      continue;
-    }
+    if (!row?.orgId || !row.platformAccountId) return { ...base, state: "waiting", reason: "The partner has not accepted the connection yet." };
     const stored = options.refresh ? null : await cached(deps, row.platformAccountId);
     // A page that needs only its own side need not wait on the partner's platform.
     if (!stored && !options.refresh && options.discoverPartner === false && !base.mine) {
-      out[side] = { ...base, state: "waiting", reason: "Your partner's platform data has not been read yet (it is, on the Mappings page or with Refresh platform data)." };
-      continue;
+      return { ...base, state: "waiting", reason: "Your partner's platform data has not been read yet (it is, on the Mappings page or with Refresh platform data)." };
     }
     try {
       const found = stored || (await refreshPicklists(deps, scopeOf({ orgId: row.orgId }), row.platformAccountId));
-      out[side] = { ...base, state: "ready", ...found };
+      return { ...base, state: "ready", ...found };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      out[side] = { ...base, state: "failed", reason: err.message };
+      return { ...base, state: "failed", reason: err.message };
     }
-  }
-  return out;
+  };
+  const [source, target] = await Promise.all([read("source"), read("target")]);
+  return { source, target };
 }
