@@ -155,6 +155,25 @@ describe("comments and time", () => {
     expect(listed.slice(-2).map((c) => [c.id, c.body])).toEqual([[reply.id, "Fixed it"], [note.id, "<b>internal</b>"]]);
   });
 
+  it("reads a message's text without downloading the files it carries", async () => {
+    const txn = sim.store.addTransaction({ ticketId: 3, Type: "Comment", Created: sim.store.now(), Creator: sim.store.userByKey("lockstep")!.id });
+    const file = { name: "capture.bin", type: "application/octet-stream", bytes: crypto.getRandomValues(new Uint8Array(60_000)) };
+    sim.store.addMessage(txn, { subject: "Logs", content: "Logs attached.", contentType: "text/plain", files: [file] });
+    let received = 0;
+    const client = requestTrackerConnector.create({
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        received += (await res.clone().arrayBuffer()).byteLength;
+        return res;
+      },
+      config: { baseUrl: BASE, credentials: TOKEN, settings: settingsSchema.parse({}) },
+    });
+    const comments = await client.listComments("3", "ticket");
+    expect(comments.at(-1)).toMatchObject({ id: String(txn.id), body: "Logs attached.", kind: "comment" });
+    // RT puts a listed part's whole body in the JSON: asking for every part would bring the file too.
+    expect(received).toBeLessThan(file.bytes.byteLength);
+  });
+
   it("records time as TimeTaken on a comment and lists it with its author", async () => {
     const client = connect();
     const entry = await client.addTimeEntry!("4", "ticket", { start: "2024-03-01T10:00:00Z", minutes: 45, memberId: null, workRoleId: null, notes: "Remote session" });

@@ -29,16 +29,26 @@ export function history(api: RtApi, ticketId: string, extra: [string, string][] 
 }
 
 // https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /transaction/:id/attachments)
+/** A transaction's MIME parts without their content: RT would inline every file's bytes as JSON text. */
 export async function transactionParts(api: RtApi, txnId: string): Promise<RtAttachmentItem[]> {
   // Never `Parent`: RT 5.0.3 answers 500 when a listed part has none (ParentObj is undef).
-  const search = new URLSearchParams([["fields", "Filename,ContentType,ContentLength,Content,Created,TransactionId"], ["per_page", String(PAGE)]]);
+  const search = new URLSearchParams([["fields", "Filename,ContentType,ContentLength,Created,TransactionId"], ["per_page", String(PAGE)]]);
   const { data } = await api.http.json("GET", `${REST}/transaction/${encodeURIComponent(txnId)}/attachments?${search}`, collectionSchema(attachmentItemSchema));
   return data.items;
 }
 
-/** The message text of a transaction: its first text part that is not a file. */
+/**
+ * The message text of a transaction: its first text part that is not a file. Only parts without
+ * a file name are asked for (QueryByJSON on the collection), because a listed part's Content is
+ * its whole body: a message carrying a 3 MB file would otherwise cost over 6 MB of JSON.
+ */
 export async function messageText(api: RtApi, txnId: string): Promise<{ ContentType: string; Content: string } | null> {
-  const part = (await transactionParts(api, txnId)).find((p) => !p.Filename && /^text\/(plain|html)/.test(p.ContentType));
+  const search = new URLSearchParams([
+    ["query", JSON.stringify([{ field: "Filename", operator: "IS", value: "NULL" }])],
+    ["fields", "Filename,ContentType,Content"], ["per_page", String(PAGE)],
+  ]);
+  const { data } = await api.http.json("GET", `${REST}/transaction/${encodeURIComponent(txnId)}/attachments?${search}`, collectionSchema(attachmentItemSchema));
+  const part = data.items.find((p) => !p.Filename && /^text\/(plain|html)/.test(p.ContentType));
   return part ? { ContentType: part.ContentType.split(";")[0]!, Content: part.Content ?? "" } : null;
 }
 

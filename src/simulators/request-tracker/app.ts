@@ -25,7 +25,7 @@ export type RequestTrackerSimulatorOptions = {
   clock?: () => number;
 };
 
-type JsonQuery = { field: string; operator?: string; value: string | number; entry_aggregator?: string }[];
+type JsonQuery = { field: string; operator?: string; value: string | number | null; entry_aggregator?: string }[];
 
 /** RT's JSON search (Collection::QueryByJSON): same field twice → OR unless entry_aggregator says AND; fields AND together. */
 function jsonFilter<T>(c: Context<SimEnv>, items: T[], get: (item: T, field: string) => string | number | undefined): T[] | Response {
@@ -43,9 +43,15 @@ function jsonFilter<T>(c: Context<SimEnv>, items: T[], get: (item: T, field: str
   return items.filter((item) => [...byField.entries()].every(([field, conds]) => {
     const results = conds.map((cond) => {
       const actual = get(item, field);
+      // `IS NULL` / `IS NOT NULL`: RT stores an empty Filename (a message's own parts) as NULL.
+      const operator = (cond.operator ?? "=").toUpperCase();
+      if (operator === "IS" || operator === "IS NOT") {
+        const isNull = actual === undefined || actual === "";
+        return operator === "IS" ? isNull : !isNull;
+      }
       if (actual === undefined) return false;
       const [a, v] = typeof actual === "number" ? [actual, Number(cond.value)] : [actual.toLowerCase(), String(cond.value).toLowerCase()];
-      switch ((cond.operator ?? "=").toUpperCase()) {
+      switch (operator) {
         case "=": return a === v;
         case "!=": return a !== v;
         case ">": return a > v;
@@ -105,7 +111,11 @@ export function createRequestTrackerSimulator(options: RequestTrackerSimulatorOp
       return out;
     }));
   };
-  app.get("/REST/2.0/transaction/:id{[0-9]+}/attachments", (c) => attachmentCollection(c, store.attachments.filter((a) => a.transactionId === Number(c.req.param("id")))));
+  app.get("/REST/2.0/transaction/:id{[0-9]+}/attachments", (c) => {
+    const parts = jsonFilter(c, store.attachments.filter((a) => a.transactionId === Number(c.req.param("id"))), (a, f) =>
+      f === "Filename" || f === "ContentType" || f === "Subject" ? a[f] : f === "id" ? a.id : undefined);
+    return parts instanceof Response ? parts : attachmentCollection(c, parts);
+  });
   app.get("/REST/2.0/ticket/:id{[0-9]+}/attachments", (c) => {
     const txnIds = new Set(store.transactions.filter((t) => t.ticketId === Number(c.req.param("id"))).map((t) => t.id));
     return attachmentCollection(c, store.attachments.filter((a) => txnIds.has(a.transactionId)));
