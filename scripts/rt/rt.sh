@@ -44,7 +44,7 @@ port_of() {
 }
 
 installed() {
-  [ -x "$RT_SERVER" ] && dpkg-query -W -f='${Status}' rt5-db-sqlite 2>/dev/null | grep -q "install ok installed" \
+  [ -x "$RT_SERVER" ] && command -v curl >/dev/null && dpkg-query -W -f='${Status}' rt5-db-sqlite 2>/dev/null | grep -q "install ok installed" \
     && [ -f "$OUR_SITE_CONFIG" ]
 }
 
