@@ -11,6 +11,7 @@ import { demoFetch, mountSimulators } from "./simulators/mount";
 import { DEMO_LOGIN, seedDemo } from "./demo-seed";
 
 export { ConnectionSync } from "./sync/connection-sync";
+export { AccountRateBudget } from "./sync/account-budget";
 
 // Platform calls to /__sim URLs, from the app and from the Durable Objects, stay in process.
 useOutboundFetch(demoFetch);

@@ -20,6 +20,8 @@ const envSchema = z.object({
   APP_ENV: z.enum(["production", "development"]).default("production"),
   BILLING_REQUIRED: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   ENCRYPTION_KEY: base64Key.optional(),
+  SYNC_CHUNK_TICKETS: z.coerce.number().int().min(1).max(5_000).default(500),
+  ALERT_EMAIL_FROM: z.email().optional(),
 });
 
 export type AppConfig = {
@@ -28,6 +30,10 @@ export type AppConfig = {
   encryptionKey: string;
   /** True when the key is the published development default: never acceptable in production. */
   usingDevelopmentKey: boolean;
+  /** Tickets one invocation of a run handles before it checkpoints and continues in the next. */
+  chunkTickets: number;
+  /** Sender of alert emails; with the ALERT_EMAIL binding, alerts also go out by email. */
+  alertEmailFrom: string | null;
 };
 
 export class ConfigError extends Error {
@@ -43,12 +49,14 @@ export function loadConfig(env: Env): AppConfig {
     APP_ENV: env.APP_ENV,
     BILLING_REQUIRED: env.BILLING_REQUIRED,
     ENCRYPTION_KEY: env.ENCRYPTION_KEY || undefined,
+    SYNC_CHUNK_TICKETS: env.SYNC_CHUNK_TICKETS || undefined,
+    ALERT_EMAIL_FROM: env.ALERT_EMAIL_FROM || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ConfigError(`Lockstep is misconfigured: ${problems}`);
   }
-  const { APP_ENV, BILLING_REQUIRED, ENCRYPTION_KEY } = parsed.data;
+  const { APP_ENV, BILLING_REQUIRED, ENCRYPTION_KEY, SYNC_CHUNK_TICKETS, ALERT_EMAIL_FROM } = parsed.data;
   if (!ENCRYPTION_KEY && APP_ENV === "production") {
     throw new ConfigError(
       "Lockstep cannot start: the ENCRYPTION_KEY secret is not set. Platform credentials are encrypted " +
@@ -69,7 +77,20 @@ export function loadConfig(env: Env): AppConfig {
     billingRequired: BILLING_REQUIRED,
     encryptionKey: ENCRYPTION_KEY ?? DEVELOPMENT_ENCRYPTION_KEY,
     usingDevelopmentKey: !ENCRYPTION_KEY,
+    chunkTickets: SYNC_CHUNK_TICKETS,
+    alertEmailFrom: ALERT_EMAIL_FROM ?? null,
   };
   cache.set(env, config);
   return config;
+}
+
+declare global {
+  interface Env {
+    /**
+     * Optional Cloudflare Email binding for alerts (`[[send_email]] name = "ALERT_EMAIL"` in
+     * wrangler.toml, with Email Routing on the zone): not declared by default, so installs
+     * without Email Routing deploy as they are and alert by webhook only.
+     */
+    ALERT_EMAIL?: SendEmail;
+  }
 }

@@ -3,6 +3,7 @@ import { createApp } from "./app";
 import { runScheduled } from "./sync/scheduled";
 
 export { ConnectionSync } from "./sync/connection-sync";
+export { AccountRateBudget } from "./sync/account-budget";
 
 const app = createApp();
 

@@ -53,8 +53,12 @@ export type ConnectorFacts = {
   authStyles: string[];
   pagination: "page" | "offset" | "cursor" | "forward-only";
   maxPageSize: number;
-  /** The published or assumed request budget, for the Durable Object's pacing. */
-  rateLimit: { requests: number; perSeconds: number; concurrency: number; source: string };
+  /**
+   * The published or assumed request budget. `enforced`: the platform publishes it as a hard
+   * budget per account (Autotask suspends an integration above it), so runs are paced to it
+   * across connections; otherwise the figures are a guide and the platform's 429s pace the run.
+   */
+  rateLimit: { requests: number; perSeconds: number; concurrency: number; enforced: boolean; source: string };
   /** Largest attachment the platform takes, in bytes (null: no documented limit). */
   maxAttachmentBytes: number | null;
   supports: { timeEntries: boolean; partnerReference: boolean; originalTimestamps: boolean };

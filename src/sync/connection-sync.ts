@@ -1,18 +1,23 @@
 // One Durable Object per connection, named `${orgId}:${connectionId}`: the only caller of the
 // sync engine, so runs of one connection never overlap. A run asked for is recorded as `queued`
-// and started by the object's alarm; a request arriving while one waits joins it (coalesced).
-// Manual runs are rate-limited here, where the check and the record cannot race.
-// The orchestration issue adds chunking across alarms, backoff and the cron's schedule.
+// and started by the object's alarm; requests arriving while one waits join it (coalesced), and
+// requests arriving during a run queue exactly one follow-up. A run goes in chunks, one alarm
+// each, checkpointed in this object's storage, so a run cut off by its budget, an eviction or a
+// deploy goes on from its last checkpoint. Manual runs are rate-limited here, where the check and
+// the record cannot race. The cron is only the watchdog: each object keeps its own schedule.
 import { DurableObject } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { connections, syncRuns } from "../db/schema";
 import { loadConfig } from "../env";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import { outboundFetch } from "../connectors/outbound-fetch";
-import { runSync, type EngineDeps, type PlanSummary, type RunRequest, type RunResult, type TicketHint } from "./engine/run-sync";
+import { accountPacer } from "./account-budget";
 import { nextAlertState, sendAlert, type AlertState } from "./alerts";
+import { ChunkBudget, DEFAULT_BUDGET, type BudgetLimits } from "./engine/budget";
+import { beginRun, runChunk, runSync, type EngineDeps, type PlanSummary, type RunRequest, type RunResult, type TicketHint } from "./engine/run-sync";
+import { DurableWorkStore } from "./durable-work-store";
 
 export type RunAsk = Omit<RunRequest, "runId"> & { connectionId: string };
 export type RunAnswer =
@@ -21,33 +26,58 @@ export type RunAnswer =
   | { kind: "cooldown"; retryAfterSeconds: number; nextAllowedAt: string }
   | { kind: "paused" };
 
+/** What the pages and the API show of a run under way. */
+export type RunProgress = { runId: string; phase: string; done: number; total: number; chunks: number; nextAlarmAt: string | null } | null;
+
 const PENDING_KEY = "pending";
 const ALERT_KEY = "alerts";
+const ATTEMPT_KEY = "attempt";
+export const BUDGET_KEY = "budget";
 
 /** Backoff for runs that failed for a passing reason: capped, jittered, never before Retry-After. */
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
+/** A run row still queued or running this long after it started, with nothing here to carry it
+ * on, was lost (its object's storage was reset): the watchdog closes it as failed. */
+export const ORPHAN_AFTER_MS = 30 * 60_000;
 
 export function retryDelayMs(attempt: number, retryAfterSeconds: number | null, random = Math.random): number {
   const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt) * (0.5 + random() * 0.5);
   return Math.max((retryAfterSeconds ?? 0) * 1000, backoff);
 }
 
-type Pending = RunRequest & { attempt?: number };
+type Pending = RunRequest & { runId: string; attempt?: number };
 
 export class ConnectionSync extends DurableObject<Env> {
-  /** The run this instance is carrying out, if any. */
+  /** The chunk this instance is carrying out, if any. */
   private current: Promise<unknown> | null = null;
-  private deps(): EngineDeps {
+  private readonly store: DurableWorkStore;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new DurableWorkStore(ctx.storage);
+  }
+
+  private deps(budget?: ChunkBudget): EngineDeps {
     const config = loadConfig(this.env);
+    const fetch = outboundFetch();
     return {
-      db: createDb(this.env.DB),
+      db: createDb(budget ? budget.countD1(this.env.DB) : this.env.DB),
       encryptionKey: config.encryptionKey,
       allowLoopbackHttp: config.appEnv === "development",
-      fetch: outboundFetch(),
-      attachments: this.env.ATTACHMENTS,
+      fetch: budget ? budget.countFetch(fetch) : fetch,
+      attachments: budget ? budget.countR2(this.env.ATTACHMENTS) : this.env.ATTACHMENTS,
+      pacer: accountPacer(this.env),
     };
+  }
+
+  /** The install's chunk budget, with any per-connection override kept in this object's storage
+   * under BUDGET_KEY (an operator lowers it for a platform whose calls are slow; tests use it to
+   * force small chunks). */
+  private async budgetLimits(): Promise<BudgetLimits> {
+    const override = (await this.ctx.storage.get<Partial<BudgetLimits>>(BUDGET_KEY)) ?? {};
+    return { ...DEFAULT_BUDGET, tickets: loadConfig(this.env).chunkTickets, ...override };
   }
 
   /** Requests are taken one after another: D1 calls are awaited I/O, so without this two
@@ -62,14 +92,13 @@ export class ConnectionSync extends DurableObject<Env> {
 
   private async takeRequest(ask: RunAsk): Promise<RunAnswer> {
     const db = createDb(this.env.DB);
-    const [state] = await db.select({ status: connections.status }).from(connections).where(eq(connections.id, ask.connectionId));
+    const [row] = await db
+      .select({ status: connections.status, cooldown: connections.manualCooldownSeconds, last: connections.lastManualRunAt })
+      .from(connections)
+      .where(eq(connections.id, ask.connectionId));
     // While paused nothing runs (a dry run writes nothing, so it may still show its plan).
-    if (state?.status === "paused" && !ask.dryRun) return { kind: "paused" };
+    if (row?.status === "paused" && !ask.dryRun) return { kind: "paused" };
     if (ask.trigger === "manual" && !ask.dryRun) {
-      const [row] = await db
-        .select({ cooldown: connections.manualCooldownSeconds, last: connections.lastManualRunAt })
-        .from(connections)
-        .where(eq(connections.id, ask.connectionId));
       if (row?.last) {
         const nextAllowed = Date.parse(row.last) + row.cooldown * 1000;
         if (nextAllowed > Date.now()) {
@@ -85,7 +114,7 @@ export class ConnectionSync extends DurableObject<Env> {
     }
     // A run already waiting (or a retry waiting out its backoff) takes this request along.
     const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);
-    if (pending?.runId) {
+    if (pending) {
       if (ask.hints?.length) await this.ctx.storage.put(PENDING_KEY, { ...pending, hints: mergeHints(pending.hints, ask.hints) } satisfies Pending);
       return { kind: "queued", runId: pending.runId };
     }
@@ -100,27 +129,52 @@ export class ConnectionSync extends DurableObject<Env> {
       requestedBy: ask.requestedBy ?? null,
       startedAt: nowIso(),
     });
-    await this.ctx.storage.put(PENDING_KEY, { ...ask, runId } satisfies RunRequest);
-    await this.ctx.storage.setAlarm(Date.now());
+    await this.ctx.storage.put(PENDING_KEY, { ...ask, runId } satisfies Pending);
+    // A run under way keeps its own schedule (it may be waiting out a Retry-After); this one
+    // starts when it is over.
+    if (!(await this.store.loadState())) await this.ctx.storage.setAlarm(Date.now());
+    else await this.rearmIfLost();
     return { kind: "queued", runId };
   }
 
   override async alarm(): Promise<void> {
-    const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);
-    if (!pending) return;
-    // Cleared first: a request arriving during this run queues the next one instead of joining it.
-    await this.ctx.storage.delete(PENDING_KEY);
-    const run = runSync(this.deps(), pending);
+    const run = this.step();
     this.current = run;
     try {
-      const result = await run;
-      await this.afterRun(pending.connectionId, result);
-      const attempt = (pending.attempt ?? 0) + 1;
-      if (result.retry && attempt < MAX_ATTEMPTS && !(await this.ctx.storage.get(PENDING_KEY))) {
-        await this.queueRetry(pending, attempt, retryDelayMs(attempt, result.retry.afterSeconds));
-      }
+      await run;
     } finally {
       this.current = null;
+    }
+  }
+
+  /** One chunk of the run under way, or the start of the one waiting. */
+  private async step(): Promise<void> {
+    let state = await this.store.loadState();
+    if (!state) {
+      const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);
+      if (!pending) return;
+      // Taken first: a request arriving during this run queues the next one instead of joining it.
+      await this.ctx.storage.delete(PENDING_KEY);
+      await this.ctx.storage.put(ATTEMPT_KEY, pending.attempt ?? 0);
+      const { attempt: _, ...request } = pending;
+      state = await beginRun(this.deps(), request, this.store);
+    }
+    const budget = new ChunkBudget(await this.budgetLimits());
+    const outcome = await runChunk(this.deps(budget), this.store, budget);
+    if (outcome.kind === "more") {
+      await this.ctx.storage.setAlarm(Date.now() + outcome.delayMs);
+      return;
+    }
+    const result = outcome.result;
+    await this.afterRun(state.request.connectionId, result);
+    const attempt = ((await this.ctx.storage.get<number>(ATTEMPT_KEY)) ?? 0) + 1;
+    const waiting = await this.ctx.storage.get<Pending>(PENDING_KEY);
+    if (result.retry && attempt < MAX_ATTEMPTS && !waiting) {
+      await this.queueRetry(state.request, attempt, retryDelayMs(attempt, result.retry.afterSeconds));
+    } else if (waiting) {
+      // The follow-up asked for during the run. After a passing failure it still waits out the
+      // platform's Retry-After.
+      await this.ctx.storage.setAlarm(Date.now() + (result.retry ? retryDelayMs(attempt, result.retry.afterSeconds) : 0));
     }
   }
 
@@ -132,17 +186,21 @@ export class ConnectionSync extends DurableObject<Env> {
     await this.ctx.storage.put(ALERT_KEY, next.state);
     if (next.send) {
       const deps = this.deps();
+      const config = loadConfig(this.env);
       await sendAlert(
         deps.db,
-        deps.fetch,
+        {
+          fetch: deps.fetch,
+          allowLoopbackHttp: deps.allowLoopbackHttp,
+          email: this.env.ALERT_EMAIL && config.alertEmailFrom ? { binding: this.env.ALERT_EMAIL, from: config.alertEmailFrom } : undefined,
+        },
         { kind: next.send, connectionId, failuresInRow: next.state.failuresInRow || state.failuresInRow, reason: run?.errorCode ?? null, at: nowIso() },
-        deps.allowLoopbackHttp,
       );
     }
   }
 
   /** Records the retry as a queued run now, so the pages show it, and wakes up when it is due. */
-  private async queueRetry(previous: Pending, attempt: number, delayMs: number) {
+  private async queueRetry(previous: RunRequest, attempt: number, delayMs: number) {
     const runId = newId("run");
     await createDb(this.env.DB).insert(syncRuns).values({
       id: runId,
@@ -154,11 +212,44 @@ export class ConnectionSync extends DurableObject<Env> {
       requestedBy: previous.requestedBy ?? null,
       startedAt: nowIso(),
     });
-    await this.ctx.storage.put(PENDING_KEY, { ...previous, trigger: "retry", runId, attempt } satisfies Pending);
+    const { runId: _, ...request } = previous;
+    await this.ctx.storage.put(PENDING_KEY, { ...request, trigger: "retry", runId, attempt } satisfies Pending);
     await this.ctx.storage.setAlarm(Date.now() + delayMs);
   }
 
-  /** Resolves once the run under way (if any) has finished: for tests and graceful waits. */
+  /**
+   * The cron's watchdog call. Alarms are durable and retried by the platform, but a run whose
+   * alarm was lost (retries exhausted, storage restored) would wait forever: re-arm it. Run rows
+   * left queued or running with nothing here to carry them on are closed as failed.
+   */
+  async wake(connectionId: string): Promise<"idle" | "scheduled" | "rearmed"> {
+    const busy = (await this.store.loadState()) !== null || (await this.ctx.storage.get(PENDING_KEY)) !== undefined;
+    if (!busy) {
+      await createDb(this.env.DB)
+        .update(syncRuns)
+        .set({ status: "failed", phase: null, errorCode: "internal_error", errorMessage: "The run was interrupted and could not be resumed; the next run picks up its changes.", finishedAt: nowIso() })
+        .where(and(eq(syncRuns.connectionId, connectionId), inArray(syncRuns.status, ["queued", "running"]), lt(syncRuns.startedAt, new Date(Date.now() - ORPHAN_AFTER_MS).toISOString())));
+      return "idle";
+    }
+    return (await this.rearmIfLost()) ? "rearmed" : "scheduled";
+  }
+
+  /** Work waiting here with no alarm to carry it on (and no chunk running): arm one now. */
+  private async rearmIfLost(): Promise<boolean> {
+    if (this.current || (await this.ctx.storage.getAlarm()) !== null) return false;
+    await this.ctx.storage.setAlarm(Date.now());
+    return true;
+  }
+
+  /** The run under way, for progress bars. */
+  async progress(): Promise<RunProgress> {
+    const state = await this.store.loadState();
+    if (!state) return null;
+    const alarm = await this.ctx.storage.getAlarm();
+    return { runId: state.request.runId, phase: state.phase, done: state.done, total: state.total, chunks: state.chunks, nextAlarmAt: alarm ? new Date(alarm).toISOString() : null };
+  }
+
+  /** Resolves once the chunk under way (if any) has finished: for tests and graceful waits. */
   async drain(): Promise<void> {
     await this.current;
   }

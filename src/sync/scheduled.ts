@@ -2,23 +2,30 @@
 // connection's Durable Object does the work (and coalesces a wake-up that finds a run waiting).
 // It reads due connections a page at a time by id and wakes them a batch at a time, so a large
 // install stays within one invocation's subrequest and D1 budgets (see README, "Scale").
-import { and, asc, eq, gt } from "drizzle-orm";
-import { createDb } from "../db/client";
-import { connections } from "../db/schema";
+import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
+import { createDb, type Db } from "../db/client";
+import { connections, syncRuns } from "../db/schema";
 import { connectionSyncStub } from "./connection-sync";
 
 /** Due connections read per D1 query. */
 const PAGE = 500;
 /** Durable Object calls in flight at once. */
 const BATCH = 50;
-/** At most this many wake-ups per invocation: half of the 10,000 subrequests a cron may make. */
-export const MAX_WAKEUPS = 5_000;
+/** At most this many wake-ups per invocation; with the watchdog's MAX_STALLED, half of the
+ * 10,000 subrequests a cron invocation may make. */
+export const MAX_WAKEUPS = 4_500;
 
-export type ScheduledReport = { due: number; woken: number; failed: number; queries: number };
+/** A run queued or running for longer than this (an alarm's 15-minute wall limit, and then
+ * some) is looked at by the watchdog. A long run that is progressing is left alone. */
+export const STALLED_AFTER_MS = 20 * 60_000;
+/** Stalled connections looked at per invocation. */
+export const MAX_STALLED = 500;
+
+export type ScheduledReport = { due: number; woken: number; failed: number; queries: number; stalled: number; rearmed: number };
 
 export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Env): Promise<ScheduledReport> {
   const db = createDb(env.DB);
-  const report: ScheduledReport = { due: 0, woken: 0, failed: 0, queries: 0 };
+  const report: ScheduledReport = { due: 0, woken: 0, failed: 0, queries: 0, stalled: 0, rearmed: 0 };
   let after = "";
   for (;;) {
     const page = await db
@@ -41,6 +48,27 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
     if (page.length < PAGE) break;
     after = page.at(-1)!.id;
   }
-  console.log(`cron ${controller.cron} at ${new Date(controller.scheduledTime).toISOString()}: ${report.due} due, ${report.woken} woken, ${report.failed} failed`);
+  await watchStalled(db, env, report);
+  console.log(`cron ${controller.cron} at ${new Date(controller.scheduledTime).toISOString()}: ${report.due} due, ${report.woken} woken, ${report.failed} failed, ${report.rearmed} of ${report.stalled} stalled re-armed`);
   return report;
+}
+
+/**
+ * The watchdog: every connection (automatic or not) with a run queued or running for a long time
+ * is asked to look at itself; a run whose alarm was lost is re-armed, a run row with nothing left
+ * to carry it on is closed. One indexed query (sync_runs by status and start) finds them.
+ */
+async function watchStalled(db: Db, env: Env, report: ScheduledReport) {
+  const stalled = await db
+    .selectDistinct({ id: connections.id, createdByOrgId: connections.createdByOrgId })
+    .from(syncRuns)
+    .innerJoin(connections, eq(connections.id, syncRuns.connectionId))
+    .where(and(inArray(syncRuns.status, ["queued", "running"]), lt(syncRuns.startedAt, new Date(Date.now() - STALLED_AFTER_MS).toISOString())))
+    .limit(MAX_STALLED);
+  report.queries++;
+  report.stalled = stalled.length;
+  for (let i = 0; i < stalled.length; i += BATCH) {
+    const results = await Promise.allSettled(stalled.slice(i, i + BATCH).map((c) => connectionSyncStub(env, c.createdByOrgId, c.id).wake(c.id)));
+    report.rearmed += results.filter((r) => r.status === "fulfilled" && r.value === "rearmed").length;
+  }
 }

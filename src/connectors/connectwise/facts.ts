@@ -13,6 +13,7 @@ export const connectwiseFacts: ConnectorFacts = {
     requests: 60,
     perSeconds: 60,
     concurrency: 2,
+    enforced: false,
     source: "No published limit: PSA API Requests page documents 429 + Retry-After only; 60/min assumed (asachs01/msp-claude-plugins, 3P)",
   },
   // No documented limit for /system/documents uploads (to verify on a sandbox).

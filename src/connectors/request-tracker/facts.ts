@@ -14,6 +14,7 @@ export const requestTrackerFacts: ConnectorFacts = {
     requests: 10,
     perSeconds: 1,
     concurrency: 2,
+    enforced: false,
     source: "RT has no built-in rate limit (REST2 POD); this is Lockstep's own polite pace for a self-hosted server. A proxy in front may still answer 429 with Retry-After.",
   },
   maxAttachmentBytes: 10 * 1024 * 1024,

@@ -16,6 +16,7 @@ export const servicenowFacts: ConnectorFacts = {
     requests: 1_000,
     perSeconds: 3_600,
     concurrency: 4,
+    enforced: false,
     source:
       "Assumed; ServiceNow rate limits are per-instance rules (sys_rate_limit_rules) answered with 429 and Retry-After: https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/inbound-REST-API-rate-limiting.html",
   },

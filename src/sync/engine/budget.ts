@@ -26,6 +26,10 @@ export const DEFAULT_BUDGET: BudgetLimits = {
   wallMs: 10 * 60_000,
 };
 
+/** Before a chunk has handled a ticket: a ticket with comments, files and time on both sides. */
+const GUESS_SUBREQUESTS_PER_TICKET = 12;
+const GUESS_D1_PER_TICKET = 12;
+
 export type BudgetUse = { tickets: number; subrequests: number; d1Queries: number; wallMs: number };
 
 export class ChunkBudget {
@@ -45,6 +49,21 @@ export class ChunkBudget {
   /** Tickets still allowed in this invocation. */
   ticketsLeft(): number {
     return Math.max(0, this.limits.tickets - this.use.tickets);
+  }
+
+  private applyStart: BudgetUse | null = null;
+
+  /**
+   * Tickets the next batch may take: within the tickets left, and within what is left of the
+   * subrequest and D1 shares at what a ticket has cost so far in this chunk (a cautious guess
+   * before the first batch). At least one, so a chunk always moves on.
+   */
+  batchSize(max: number, share: number): number {
+    this.applyStart ??= { ...this.use };
+    const done = this.use.tickets - this.applyStart.tickets;
+    const perTicket = (key: "subrequests" | "d1Queries", guess: number) => (done > 0 ? Math.max(1, (this.use[key] - this.applyStart![key]) / done) : guess);
+    const room = (key: "subrequests" | "d1Queries", guess: number) => Math.floor((this.limits[key] * share - this.use[key]) / perTicket(key, guess));
+    return Math.max(1, Math.min(max, this.ticketsLeft(), room("subrequests", GUESS_SUBREQUESTS_PER_TICKET), room("d1Queries", GUESS_D1_PER_TICKET)));
   }
 
   countFetch(fetch: FetchLike): FetchLike {

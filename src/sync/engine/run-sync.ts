@@ -102,7 +102,7 @@ export async function runChunk(deps: EngineDeps, store: WorkStore, budget: Chunk
     while (state.phase === "applying") {
       const spent = budget.exhausted(BUDGET_SHARE);
       if (spent) return await pause(store, state, 0, spent);
-      const limit = Math.max(1, Math.min(BATCH, budget.ticketsLeft()));
+      const limit = budget.batchSize(BATCH, BUDGET_SHARE);
       const wait = await reserveCalls(deps, context, runId, limit);
       if (wait > 0) return await pause(store, state, wait, "platform budget");
       const batch = await applyBatch(deps, db, context, state, store, limit, picklists);
