@@ -62,11 +62,17 @@ export class HttpClient {
         body = JSON.stringify(options.json);
       }
       await this.options.authorize(headers);
+      // Our own timer rather than AbortSignal.timeout: it is cleared as soon as the body is read,
+      // so no timer outlives the call (a pending timer keeps a Durable Object from being evicted
+      // or hibernating for the rest of its 30 s).
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new DOMException(`No answer within ${this.timeoutMs / 1000} s`, "TimeoutError")), this.timeoutMs);
       let response: Response;
       try {
-        response = await this.options.fetch(url.toString(), { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(this.timeoutMs) });
+        response = whenBodyEnds(await this.options.fetch(url.toString(), { method, headers, body, redirect: "manual", signal: controller.signal }), () => clearTimeout(timer));
       } catch (err) {
-        const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+        clearTimeout(timer);
+        const timedOut = controller.signal.aborted || (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError"));
         throw new ConnectorError("transient", timedOut ? `No answer within ${this.timeoutMs / 1000} s` : `Could not reach ${url.host}: ${(err as Error).message}`, { method, url: url.toString() });
       }
       if (response.status >= 300 && response.status < 400 && response.headers.has("Location")) {
@@ -120,4 +126,33 @@ export class HttpClient {
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     });
   }
+}
+
+/** The same response, calling `onEnd` once its body has been read to the end, failed or been
+ * cancelled (at once when there is no body). A pull-based copy: workerd streams it chunk by chunk. */
+function whenBodyEnds(response: Response, onEnd: () => void): Response {
+  if (!response.body) {
+    onEnd();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          onEnd();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (err) {
+        onEnd();
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      onEnd();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
