@@ -54,8 +54,9 @@ export async function startLockstep(): Promise<RunningLockstep> {
   const child: ChildProcess = spawn("npx", [
     "wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
     "--persist-to", state, "--test-scheduled", "--show-interactive-dev-session=false",
-    "--var", "APP_ENV:development", "--var", `ENCRYPTION_KEY:${key}`,
-  ], { cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    "--var", "APP_ENV:development",
+  // ENCRYPTION_KEY is a required secret: wrangler dev takes it from the environment.
+  ], { cwd: ROOT, env: { ...wranglerEnv(), ENCRYPTION_KEY: key }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   // Everything wrangler and the Worker print, kept beside the state for a failure's post-mortem.
   const logFile = path.join(tmpdir(), "lockstep-e2e-wrangler.log");
   writeFileSync(logFile, "");
