@@ -1,6 +1,7 @@
 // Lockstep under `wrangler dev --env demo` (the app plus the platform simulators at /__sim/<key>)
 // on a fresh local state in a temporary folder, with the migrations applied as `npm start` does
 // and a random encryption key. Nothing is seeded: the browser test builds everything itself.
+// The demo entry is bundled first and that bundle is served (see below).
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -32,12 +33,22 @@ export async function startDemoApp() {
     stdio: ["ignore", "ignore", "inherit"],
     timeout: 5 * 60_000,
   });
+  // Built once and served as built: `wrangler dev` on the sources would rebuild (and restart the
+  // simulators, losing their tickets) whenever a file of the checkout changes during the run.
+  const build = path.join(state, "build");
+  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--env", "demo", "--outdir", build], {
+    cwd: ROOT,
+    env: wranglerEnv(),
+    stdio: ["ignore", "ignore", "inherit"],
+    timeout: 5 * 60_000,
+  });
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const child = spawn(
     "npx",
     [
-      "wrangler", "dev", "--env", "demo", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
-      "--persist-to", state, "--show-interactive-dev-session=false", "--var", `ENCRYPTION_KEY:${randomBytes(32).toString("base64")}`,
+      "wrangler", "dev", path.join(build, "demo.js"), "--no-bundle", "--config", path.join(ROOT, "wrangler.toml"), "--env", "demo", "--port", String(port), "--ip", "127.0.0.1",
+      "--inspector-port", String(inspectorPort), "--persist-to", state, "--show-interactive-dev-session=false",
+      "--var", `ENCRYPTION_KEY:${randomBytes(32).toString("base64")}`,
     ],
     // detached: npx, wrangler and workerd share one process group, stopped together.
     { cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true },

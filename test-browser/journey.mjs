@@ -102,6 +102,7 @@ export async function journey({ page, baseUrl, step }) {
     await page.locator(".flash-success").waitFor();
     // Equal names were paired; ConnectWise's "Priority 1 - Critical" is ServiceNow's "1 - Critical".
     await page.getByRole("link", { name: "Edit priority to priority" }).click();
+    await page.getByRole("heading", { name: /edit a mapping/ }).waitFor();
     const rows = page.locator("#value-pairs tbody tr");
     for (let i = 0; i < (await rows.count()); i++) {
       const source = await rows.nth(i).locator("select").first().evaluate((el) => el.selectedOptions[0]?.textContent ?? "");
@@ -164,6 +165,7 @@ export async function journey({ page, baseUrl, step }) {
   await step("mapping-fixed", async () => {
     await page.goto(`${connection}/mappings`);
     await page.getByRole("link", { name: "Edit status to status" }).click();
+    await page.getByRole("heading", { name: /edit a mapping/ }).waitFor();
     const rows = page.locator("#value-pairs tbody tr");
     let fixed = false;
     for (let i = 0; i < (await rows.count()) && !fixed; i++) {

@@ -2,6 +2,7 @@
 // downloaded one), driven by playwright-core against Lockstep under `wrangler dev --env demo` on a
 // fresh state. Every step saves a screenshot under artifacts/browser/. The run fails on any
 // console error, page error, failed request or HTTP error answer, as well as on a failed step.
+// wrangler's output is saved beside the screenshots.
 //
 //   BROWSER_TEST_URL=http://127.0.0.1:8787  use a Lockstep already running (on a fresh state)
 //   CHROMIUM_PATH=/usr/bin/chromium          the browser to drive (default: Debian's)
@@ -62,9 +63,9 @@ try {
 } catch (error) {
   failed = true;
   console.error(`\n✗ Browser journey failed: ${error instanceof Error ? error.stack ?? error.message : error}`);
+} finally {
   const log = app.output();
   if (log) writeFileSync(path.join(ARTIFACTS, "wrangler.log"), log);
-} finally {
   await browser?.close();
   await app.stop();
 }
