@@ -6,9 +6,10 @@ import { eq } from "drizzle-orm";
 import { createDb } from "../../src/db/client";
 import { connections } from "../../src/db/schema";
 import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
-import { ALERT_AFTER, nextAlertState, type AlertState } from "../../src/sync/alerts";
+import { ALERT_AFTER, nextAlertState, sendAlert, type AlertState } from "../../src/sync/alerts";
+import { SYNC_ERRORS } from "../../src/sync/engine/sync-errors";
 import { connectionSyncStub } from "../../src/sync/connection-sync";
-import { api, setupFirstOrganisation } from "../helpers";
+import { addUser, api, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
 import { addAccount, createConnection } from "../support/sync-fixture";
 
@@ -77,5 +78,32 @@ describe("alerts", () => {
     step("success", null);
     step("success", null);
     expect(sent).toEqual(["failing", "recovered"]);
+  });
+});
+
+describe("alert emails", () => {
+  it("go to the connection's alert addresses, or else to the owners and admins of its organisations, with the advice", async () => {
+    const sent: EmailMessageBuilder[] = [];
+    // Cloudflare's email binding is the platform's; what we check is what we hand it.
+    const binding = { send: async (message: EmailMessageBuilder) => (sent.push(message), { messageId: `m${sent.length}` }) } as unknown as SendEmail;
+    const channels = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init), allowLoopbackHttp: false, email: { binding, from: "alerts@lockstep.example" } };
+    const admin = await addUser(org.organisation.id, "admin");
+    await addUser(org.organisation.id, "viewer");
+    const db = createDb(env.DB);
+
+    const failing = await sendAlert(db, channels, { kind: "failing", connectionId, failuresInRow: 10, reason: "auth_failed", at: "2026-11-23T09:00:00.000Z" });
+    expect(failing.emailedTo.sort()).toEqual([org.email, admin.email].sort());
+    expect(failing.webhook).toBe(true);
+    expect(sent[0]).toMatchObject({ from: "alerts@lockstep.example", subject: 'Lockstep: "Test connection" is failing' });
+    expect(sent[0]!.text).toContain("failed 10 runs in a row");
+    expect(sent[0]!.text).toContain(SYNC_ERRORS.auth_failed.advice);
+
+    const [row] = await db.select({ settings: connections.settings }).from(connections).where(eq(connections.id, connectionId));
+    const settings = JSON.parse(row!.settings) as { alerts: { emails: string[] } };
+    settings.alerts.emails = ["ops@partner.example"];
+    await db.update(connections).set({ settings: JSON.stringify(settings) }).where(eq(connections.id, connectionId));
+    const recovered = await sendAlert(db, channels, { kind: "recovered", connectionId, failuresInRow: 0, reason: null, at: "2026-11-23T10:00:00.000Z" });
+    expect(recovered.emailedTo).toEqual(["ops@partner.example"]);
+    expect(sent[1]).toMatchObject({ to: ["ops@partner.example"], subject: 'Lockstep: "Test connection" is syncing again' });
   });
 });

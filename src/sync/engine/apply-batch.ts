@@ -53,6 +53,7 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
     rules: context.rules,
     settings: { source: context.sides.source.settings, target: context.sides.target.settings, connection: context.settings },
     buildDescription: (ticket) => buildDescription(ticket, context.settings.description),
+    full: state.request.mode === "full",
   });
   const waiting = new Set(items.map((i) => key(i.side, i.ticket.id)));
   const finished: { side: Side; id: string }[] = [];

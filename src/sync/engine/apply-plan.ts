@@ -86,10 +86,10 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
   try {
     const ticketType = target.settings.defaults.ticketType ?? target.client.syncedTicketTypes()[0]!;
     let created: Ticket | null = null;
-    if (op.resumeLinkId) {
-      // An earlier attempt may have created it before its answer was lost.
-      created = await target.client.findByPartnerReference(ticketType, op.from.number);
-    } else {
+    // An earlier attempt may have created it before its answer was lost (a link left `creating`),
+    // or, in a full resync, a copy may exist whose link was lost.
+    if (op.resumeLinkId || op.lookUpFirst) created = await target.client.findByPartnerReference(ticketType, op.from.number);
+    if (!op.resumeLinkId) {
       const now = nowIso();
       await db.insert(ticketLinks).values({
         id: linkId,

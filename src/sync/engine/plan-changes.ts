@@ -15,6 +15,9 @@ export type PlanInput = {
   rules: MappingRule[];
   settings: { source: SideSettings; target: SideSettings; connection: ConnectionSettings };
   buildDescription: (ticket: Ticket) => string;
+  /** A full resync: values that drifted apart without either side's change being seen are
+   * brought back in step, and creates look for an existing copy first. */
+  full?: boolean;
 };
 
 /** Where each side's ticket type of a pair is remembered, beside the per-rule values. */
@@ -98,6 +101,7 @@ function planCreation(input: PlanInput, ticket: Ticket, from: Side, resume: Link
       requesterName: ticket.requester?.name ?? null,
       synced,
       resumeLinkId: resume?.id ?? null,
+      lookUpFirst: input.full === true,
     };
   } catch (err) {
     if (err instanceof SyncItemError) return { kind: "fail", ticket, side: from, code: err.code, message: err.message, link: resume };
@@ -118,8 +122,16 @@ function planUpdate(input: PlanInput, link: LinkState, source: Ticket | undefine
       const sourceValue: FieldValue = source ? readField(source, rule.sourceField) : (base?.source ?? null);
       const targetValue: FieldValue = target ? readField(target, rule.targetField) : (base?.target ?? null);
       // A rule added since the last sync has no base: the side we read counts as the change.
-      const sourceChanged = source !== undefined && (base ? sourceValue !== base.source : true);
-      const targetChanged = target !== undefined && (base ? targetValue !== base.target : !source);
+      let sourceChanged = source !== undefined && (base ? sourceValue !== base.source : true);
+      let targetChanged = target !== undefined && (base ? targetValue !== base.target : !source);
+      // A full resync compares the two tickets themselves: values that differ though neither side
+      // changed since the last sync (an edit we missed, a write the platform dropped), or a
+      // one-way field edited on the side that only receives it, are settled as if both had
+      // changed: by the rule's direction, or the policy of a bidirectional one.
+      const oneWay = rule.direction !== "bidirectional";
+      if (input.full && source && target && (oneWay || (!sourceChanged && !targetChanged)) && drifted(rule, source, target, sourceValue, targetValue)) {
+        sourceChanged = targetChanged = true;
+      }
       if (!sourceChanged && !targetChanged) continue;
       let winner: Side | null = sourceChanged && !targetChanged ? "source" : !sourceChanged && targetChanged ? "target" : null;
       if (!winner) {
@@ -148,6 +160,13 @@ function planUpdate(input: PlanInput, link: LinkState, source: Ticket | undefine
   if (!writesTo.source && !writesTo.target) return { kind: "in_sync", ticket, side, link };
   const closes = Boolean((source?.closed && writesTo.target?.statusId) || (target?.closed && writesTo.source?.statusId));
   return { kind: "update", link, writes: writesTo, synced, conflicts, closes, ticket, side };
+}
+
+/** Whether the pair's values differ for this rule, as the rule's direction would carry them. */
+function drifted(rule: MappingRule, source: Ticket, target: Ticket, sourceValue: FieldValue, targetValue: FieldValue): boolean {
+  if (writes(rule, "target") && translate(rule, sourceValue, "target", displayField(source, rule.sourceField)) !== targetValue) return true;
+  if (writes(rule, "source") && translate(rule, targetValue, "source", displayField(target, rule.targetField)) !== sourceValue) return true;
+  return false;
 }
 
 function resolveConflict(rule: MappingRule, source: Ticket | undefined, target: Ticket | undefined): Side {

@@ -99,18 +99,23 @@ export async function runChunk(deps: EngineDeps, store: WorkStore, budget: Chunk
   try {
     await db.update(syncRuns).set({ phase: "syncing tickets", ticketsTotal: state.total, ticketsDone: state.done }).where(eq(syncRuns.id, runId));
     const picklists: PicklistCache = new Map();
+    // The account threads this chunk holds are given back whenever it stops, paused or done.
+    const stop = async (delayMs: number, stoppedBy: string) => {
+      await releaseCalls(deps, context, runId);
+      return pause(store, state, delayMs, stoppedBy);
+    };
     while (state.phase === "applying") {
       const spent = budget.exhausted(BUDGET_SHARE);
-      if (spent) return await pause(store, state, 0, spent);
+      if (spent) return await stop(0, spent);
       const limit = budget.batchSize(BATCH, BUDGET_SHARE);
       const wait = await reserveCalls(deps, context, runId, limit);
-      if (wait > 0) return await pause(store, state, wait, "platform budget");
+      if (wait > 0) return await stop(wait, "platform budget");
       const batch = await applyBatch(deps, db, context, state, store, limit, picklists);
       budget.use.tickets += batch.handled;
       state.done += batch.handled;
       await store.saveState(state);
       if (batch.handled) await db.update(syncRuns).set({ ticketsDone: state.done }).where(eq(syncRuns.id, runId));
-      if (batch.pauseMs !== null) return await pause(store, state, batch.pauseMs, "rate limited");
+      if (batch.pauseMs !== null) return await stop(batch.pauseMs, "rate limited");
     }
     await releaseCalls(deps, context, runId);
     return { kind: "finished", result: await finishRun(db, store, state) };
@@ -224,6 +229,7 @@ async function finishDryRun(db: Db, context: ConnectionContext, store: WorkStore
     rules: context.rules,
     settings: { source: context.sides.source.settings, target: context.sides.target.settings, connection: context.settings },
     buildDescription: (ticket) => buildDescription(ticket, context.settings.description),
+    full: state.request.mode === "full",
   });
   const summary = plan.map(describePlan).filter((p): p is PlanSummary => p !== null);
   const counts: RunCounts = { created: 0, updated: 0, closed: 0, skipped: 0, failed: 0 };

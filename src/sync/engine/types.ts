@@ -34,6 +34,9 @@ export type PlannedOperation =
       synced: SyncedValues;
       /** A link left in `creating` by an interrupted run: look for the ticket before creating. */
       resumeLinkId: string | null;
+      /** A full resync looks for a copy on `on` by partner reference before creating one, so a
+       * pair whose link was lost is linked again, never duplicated. */
+      lookUpFirst: boolean;
     }
   | {
       kind: "update";
