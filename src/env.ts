@@ -84,13 +84,12 @@ export function loadConfig(env: Env): AppConfig {
   return config;
 }
 
-declare global {
-  interface Env {
-    /**
-     * Optional Cloudflare Email binding for alerts (`[[send_email]] name = "ALERT_EMAIL"` in
-     * wrangler.toml, with Email Routing on the zone): not declared by default, so installs
-     * without Email Routing deploy as they are and alert by webhook only.
-     */
-    ALERT_EMAIL?: SendEmail;
-  }
+/**
+ * The optional Cloudflare Email binding for alerts (`[[send_email]] name = "ALERT_EMAIL"` in
+ * wrangler.toml, with Email Sending on the zone). Not declared by default, so installs without it
+ * deploy as they are and alert by webhook only; read through here so `Env` need not name it.
+ */
+export function alertEmailBinding(env: Env): SendEmail | undefined {
+  const binding = (env as Env & { ALERT_EMAIL?: SendEmail }).ALERT_EMAIL;
+  return binding && typeof binding.send === "function" ? binding : undefined;
 }

@@ -9,7 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { connections, syncRuns } from "../db/schema";
-import { loadConfig } from "../env";
+import { alertEmailBinding, loadConfig } from "../env";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import { outboundFetch } from "../connectors/outbound-fetch";
@@ -187,12 +187,13 @@ export class ConnectionSync extends DurableObject<Env> {
     if (next.send) {
       const deps = this.deps();
       const config = loadConfig(this.env);
+      const email = alertEmailBinding(this.env);
       await sendAlert(
         deps.db,
         {
           fetch: deps.fetch,
           allowLoopbackHttp: deps.allowLoopbackHttp,
-          email: this.env.ALERT_EMAIL && config.alertEmailFrom ? { binding: this.env.ALERT_EMAIL, from: config.alertEmailFrom } : undefined,
+          email: email && config.alertEmailFrom ? { binding: email, from: config.alertEmailFrom } : undefined,
         },
         { kind: next.send, connectionId, failuresInRow: next.state.failuresInRow || state.failuresInRow, reason: run?.errorCode ?? null, at: nowIso() },
       );
