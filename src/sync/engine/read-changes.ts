@@ -35,15 +35,22 @@ export async function readStep(context: ConnectionContext, state: RunState, stor
   }
 }
 
-/** Tickets read by id; one deleted since is no longer anyone's problem. */
+/**
+ * Tickets read by id. A hint or a retry does not say which of the side's ticket types (a
+ * ServiceNow table, say) the ticket is, so each synced type is tried in turn; one found under
+ * none was deleted since and is no longer anyone's problem.
+ */
 async function readByIds(context: ConnectionContext, side: "source" | "target", ids: string[]): Promise<Ticket[]> {
   const { client } = context.sides[side];
   const tickets: Ticket[] = [];
   for (const id of ids) {
-    try {
-      tickets.push(await client.getTicket(id, client.syncedTicketTypes()[0]!));
-    } catch (err) {
-      if (!(err instanceof ConnectorError && err.kind === "not_found")) throw err;
+    for (const ticketType of client.syncedTicketTypes()) {
+      try {
+        tickets.push(await client.getTicket(id, ticketType));
+        break;
+      } catch (err) {
+        if (!(err instanceof ConnectorError && err.kind === "not_found")) throw err;
+      }
     }
   }
   return tickets;
