@@ -51,8 +51,17 @@ export const dashboardSchema = z
         backlog: z.number().describe("Tickets waiting: failed ones retried by the next run, plus what is left of the run under way."),
         openIssues: z.number(),
         apiBudgets: z
-          .array(z.object({ side: z.enum(["source", "target"]), platform: z.string(), requests: z.number(), perSeconds: z.number(), source: z.string() }))
-          .describe("The request budget of each of your sides' platforms, published or assumed."),
+          .array(
+            z.object({
+              side: z.enum(["source", "target"]),
+              platform: z.string(),
+              requests: z.number(),
+              perSeconds: z.number(),
+              used: z.number().nullable().describe("Calls reserved in the current window; null where Lockstep does not pace by this budget (no hard limit published)."),
+              source: z.string(),
+            }),
+          )
+          .describe("The request budget of each of your sides' platforms, published or assumed, and how much of it is used."),
       }),
     ),
     daily: z.array(z.object({ day: z.string(), synced: z.number(), failed: z.number() })).describe("The last 30 UTC days, oldest first."),

@@ -7,6 +7,7 @@ import { changeCursors, connectionSides, syncIssues, syncRuns } from "../db/sche
 import type { OrgScope } from "../auth/principal";
 import { chunks } from "../lib/chunks";
 import { connectorFor } from "../connectors/registry";
+import type { ConnectorFacts } from "../connectors/contract";
 import { listConnections } from "./connections";
 import { SYNC_STATE_LABELS, syncStateOf, type SyncState } from "./automatic-sync";
 
@@ -29,9 +30,22 @@ export type ConnectionHealth = {
   /** Tickets waiting: failed ones re-read on the next run, plus what is left of the run under way. */
   backlog: number;
   openIssues: number;
-  /** The request budget of each of your sides' platforms (published, or assumed where none is). */
-  apiBudgets: { side: "source" | "target"; platform: string; requests: number; perSeconds: number; source: string }[];
+  /**
+   * The request budget of each of your sides' platforms (published, or assumed where none is),
+   * and the calls Lockstep reserved in the current window where it paces by that budget (null
+   * where it does not: the platform publishes no hard limit, and its 429s pause the run instead).
+   */
+  apiBudgets: { side: "source" | "target"; platform: string; requests: number; perSeconds: number; used: number | null; source: string }[];
 };
+
+type RateLimit = ConnectorFacts["rateLimit"];
+/** Calls reserved on a platform account in its current window. */
+export type BudgetReader = (accountId: string, limit: RateLimit) => Promise<number>;
+
+/** Reads the account's own budget object, the one the engine reserves its calls from. */
+export function accountBudgetReader(env: Env): BudgetReader {
+  return (accountId, limit) => env.ACCOUNT_BUDGET.get(env.ACCOUNT_BUDGET.idFromName(accountId)).used(limit);
+}
 
 export type DailyTotals = { day: string; synced: number; failed: number };
 
@@ -39,7 +53,8 @@ export type Dashboard = { connections: ConnectionHealth[]; daily: DailyTotals[] 
 
 const isFinished = (r: RunRow) => r.status !== "queued" && r.status !== "running";
 
-export async function dashboardOf(db: Db, scope: OrgScope, now = new Date()): Promise<Dashboard> {
+export async function dashboardOf(db: Db, scope: OrgScope, options: { now?: Date; budgetUsed?: BudgetReader } = {}): Promise<Dashboard> {
+  const now = options.now ?? new Date();
   const list = await listConnections(db, scope, { limit: 200 });
   const ids = list.data.map((c) => c.id);
   const recent = new Map<string, RunRow[]>();
@@ -67,7 +82,19 @@ export async function dashboardOf(db: Db, scope: OrgScope, now = new Date()): Pr
     for (const row of cursors) backlog.set(row.connectionId, (backlog.get(row.connectionId) ?? 0) + (JSON.parse(row.retry) as string[]).length);
   }
 
-  const connections = list.data.map((c): ConnectionHealth => {
+  // One read per paced account, however many connections share it.
+  const usedByAccount = new Map<string, Promise<number | null>>();
+  const usedOf = (accountId: string, limit: RateLimit) => {
+    if (!limit.enforced || !options.budgetUsed) return Promise.resolve(null);
+    let used = usedByAccount.get(accountId);
+    if (!used) {
+      used = options.budgetUsed(accountId, limit).catch(() => null);
+      usedByAccount.set(accountId, used);
+    }
+    return used;
+  };
+
+  const connections = list.data.map(async (c): Promise<ConnectionHealth> => {
     const runs = recent.get(c.id) ?? [];
     const finished = runs.filter(isFinished);
     const active = runs.find((r) => !isFinished(r)) ?? null;
@@ -86,15 +113,17 @@ export async function dashboardOf(db: Db, scope: OrgScope, now = new Date()): Pr
       failuresInRow: Math.min(FAILURE_WINDOW, firstOk === -1 ? finished.length : firstOk),
       backlog: (backlog.get(c.id) ?? 0) + left,
       openIssues: issues.get(c.id) ?? 0,
-      apiBudgets: c.sides.flatMap((s) => {
-        const connector = s.mine && s.platform ? connectorFor(s.platform) : null;
-        if (!connector) return [];
-        const { requests, perSeconds, source } = connector.facts.rateLimit;
-        return [{ side: s.side, platform: connector.facts.label, requests, perSeconds, source }];
-      }),
+      apiBudgets: await Promise.all(
+        c.sides.flatMap((s) => {
+          const connector = s.mine && s.platform && s.account ? connectorFor(s.platform) : null;
+          if (!connector || !s.account) return [];
+          const limit = connector.facts.rateLimit;
+          return [usedOf(s.account.id, limit).then((used) => ({ side: s.side, platform: connector.facts.label, requests: limit.requests, perSeconds: limit.perSeconds, used, source: limit.source }))];
+        }),
+      ),
     };
   });
-  return { connections, daily: await dailyTotals(db, scope, now) };
+  return { connections: await Promise.all(connections), daily: await dailyTotals(db, scope, now) };
 }
 
 /** Tickets synced (created, updated or closed) and failed per UTC day, oldest first, every day present. */

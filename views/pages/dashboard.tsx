@@ -80,12 +80,19 @@ function Health({ dashboard }: { dashboard: Dashboard }) {
             <td>{c.backlog} <span class="help">ticket{c.backlog === 1 ? "" : "s"} waiting</span></td>
             <td>{c.openIssues ? <a href={`/connections/${c.id}/issues`}>{c.openIssues}</a> : "0"}</td>
             <td>
-              {c.apiBudgets.map((b) => (
-                <div class="help" title={b.source}>
-                  {b.platform}: {b.requests.toLocaleString("en")} requests per {PER[b.perSeconds] ?? `${b.perSeconds} s`}
-                </div>
-              ))}
-              <div class="help">Calls used are not counted yet.</div>
+              {c.apiBudgets.map((b) => {
+                const per = PER[b.perSeconds] ?? `${b.perSeconds} s`;
+                return b.used === null ? (
+                  <div class="help" title={b.source}>
+                    {b.platform}: not paced (no hard limit published, about {b.requests.toLocaleString("en")} requests per {per}); its own “slow down” answers pause a run
+                  </div>
+                ) : (
+                  <div title={b.source}>
+                    {b.platform}: <strong>{b.used.toLocaleString("en")}</strong> of {b.requests.toLocaleString("en")} requests used in the last {per}
+                    <progress class="budget" max={b.requests} value={b.used} aria-label={`${b.platform} API budget used`}>{b.used}</progress>
+                  </div>
+                );
+              })}
             </td>
           </tr>
         ))}

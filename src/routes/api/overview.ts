@@ -5,7 +5,7 @@ import { describe } from "../../api/openapi";
 import { scopeOf } from "../../auth/principal";
 import { billingSchema, dashboardSchema } from "../../schemas/overview";
 import { billingOf } from "../../services/billing";
-import { dashboardOf } from "../../services/dashboard";
+import { accountBudgetReader, dashboardOf } from "../../services/dashboard";
 
 export const overviewApi = new Hono<AppEnv>()
   .get(
@@ -16,7 +16,7 @@ export const overviewApi = new Hono<AppEnv>()
       access: "viewer",
       responses: { 200: { description: "Health per connection; daily totals over 30 days.", schema: dashboardSchema } },
     }),
-    async (c) => c.json(await dashboardOf(c.get("db"), scopeOf(c.get("principal")!))),
+    async (c) => c.json(await dashboardOf(c.get("db"), scopeOf(c.get("principal")!), { budgetUsed: accountBudgetReader(c.env) })),
   )
   .get(
     "/billing",

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { scopeOf } from "../../auth/principal";
 import { billingOf } from "../../services/billing";
-import { dashboardOf } from "../../services/dashboard";
+import { accountBudgetReader, dashboardOf } from "../../services/dashboard";
 import { listAccounts } from "../../services/platform-accounts";
 import { BillingPage } from "../../../views/pages/billing";
 import { DashboardPage } from "../../../views/pages/dashboard";
@@ -13,7 +13,7 @@ export const dashboardPages = new Hono<AppEnv>()
   .get("/", async (c) => {
     const principal = signedIn(c);
     const db = c.get("db");
-    const dashboard = await dashboardOf(db, scopeOf(principal));
+    const dashboard = await dashboardOf(db, scopeOf(principal), { budgetUsed: accountBudgetReader(c.env) });
     const accounts = dashboard.connections.length ? 0 : (await listAccounts(db, scopeOf(principal), { limit: 200 })).data.length;
     return render(c, "Dashboard", <DashboardPage principal={principal} dashboard={dashboard} accounts={accounts} />, { active: "/" });
   })
