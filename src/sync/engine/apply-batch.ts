@@ -30,6 +30,9 @@ export type PicklistCache = Map<Side, Promise<Picklists>>;
 
 const key = (side: Side, id: string | null) => `${side}:${id}`;
 
+/** Simultaneous outgoing connections a Worker invocation may hold. */
+const MAX_PARALLEL = 6;
+
 export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionContext, state: RunState, store: WorkStore, limit: number, picklists: PicklistCache): Promise<BatchOutcome> {
   const head = await store.peek(limit);
   if (head.length === 0) {
@@ -57,19 +60,31 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
   });
   const waiting = new Set(items.map((i) => key(i.side, i.ticket.id)));
   const finished: { side: Side; id: string }[] = [];
-  for (const op of plan) {
-    const item = await applyWithChildren(deps, db, context, op, picklists, state);
-    if (item?.outcome === "failed" && item.errorCode === "rate_limited") {
-      // The platform asked us to slow down: stop here, keep this ticket and the rest waiting,
-      // and go on once its Retry-After has passed (rather than fail every ticket behind it).
-      await store.remove(finished);
-      return { handled: finished.length, pauseMs: Math.max(1_000, (item.retryAfterSeconds ?? 30) * 1_000) };
+  let pauseMs: number | null = null;
+  const queue = [...plan];
+  // Tickets of a batch go side by side, as many at once as both platforms allow (and no more
+  // than an invocation's six simultaneous connections): the wait is the platforms' latency.
+  const worker = async () => {
+    for (let op = queue.shift(); op && pauseMs === null; op = queue.shift()) {
+      const item = await applyWithChildren(deps, db, context, op, picklists, state);
+      if (item?.outcome === "failed" && item.errorCode === "rate_limited") {
+        // The platform asked us to slow down: start nothing more, keep this ticket and the rest
+        // waiting, and go on once its Retry-After has passed (rather than fail every ticket).
+        pauseMs = Math.max(pauseMs ?? 0, 1_000, (item.retryAfterSeconds ?? 30) * 1_000);
+        return;
+      }
+      if (item) {
+        if (item.outcome === "failed") state.retry[item.side].push(item.ticketId);
+        await recordItem(db, context.id, state.request.runId, item);
+      }
+      for (const k of covered(op)) if (waiting.has(k)) finished.push({ side: k.startsWith("source:") ? "source" : "target", id: k.slice(k.indexOf(":") + 1) });
     }
-    if (item) {
-      if (item.outcome === "failed") state.retry[item.side].push(item.ticketId);
-      await recordItem(db, context.id, state.request.runId, item);
-    }
-    for (const k of covered(op)) if (waiting.has(k)) finished.push({ side: k.startsWith("source:") ? "source" : "target", id: k.slice(k.indexOf(":") + 1) });
+  };
+  const parallel = Math.max(1, Math.min(MAX_PARALLEL, context.sides.source.rateLimit.concurrency, context.sides.target.rateLimit.concurrency));
+  await Promise.all(Array.from({ length: parallel }, worker));
+  if (pauseMs !== null) {
+    await store.remove(finished);
+    return { handled: finished.length, pauseMs };
   }
   await store.remove(items.map((i) => ({ side: i.side, id: i.ticket.id })));
   return { handled: items.length, pauseMs: null };
@@ -96,9 +111,11 @@ async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionCo
     }
     return found;
   };
-  const comments = await childSafely(() => syncComments(db, context, link));
-  const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments));
-  const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf));
+  // A ticket created just now (not a create resumed or looked up) has nothing of its own yet.
+  const fresh = op.kind === "create" && item?.outcome === "created" && !op.resumeLinkId && !op.lookUpFirst ? op.on : null;
+  const comments = await childSafely(() => syncComments(db, context, link, fresh));
+  const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments, fresh));
+  const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf, fresh));
   const all = [comments, attachments, timeEntries];
   if (!item && all.some((c) => c.synced + c.failed + c.skipped > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
   if (item) item.children = { comments, attachments, timeEntries };

@@ -107,7 +107,15 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
     if (!created) {
       const fields: TicketWrite = { ...op.fields };
       if (op.requesterEmail) {
-        const contact = await target.client.findContactByEmail(op.requesterEmail);
+        const email = op.requesterEmail.toLowerCase();
+        let lookup = target.contacts.get(email);
+        if (!lookup) {
+          lookup = target.client.findContactByEmail(op.requesterEmail);
+          target.contacts.set(email, lookup);
+          // A failed lookup is not remembered: the next ticket asks again.
+          lookup.catch(() => target.contacts.delete(email));
+        }
+        const contact = await lookup;
         const fallback = target.settings.defaults.fallbackContactId;
         // Never create a contact: a match, else the fallback contact, else name and email as text.
         fields.requester = contact ?? (fallback ? { id: fallback, name: null, email: null } : { id: null, name: op.requesterName, email: op.requesterEmail });

@@ -33,3 +33,14 @@ export function ticketTypesOf(context: ConnectionContext, link: LinkState): Reco
 export function childFailure(err: unknown): { code: string; message: string } {
   return err instanceof ConnectorError ? { code: syncCodeForKind(err.kind), message: err.vendorMessage } : { code: "internal_error", message: String(err) };
 }
+
+/**
+ * Both sides' lists of a pair's comments (files, time entries), read at once. The side whose
+ * ticket this run has just created holds nothing yet but what we are about to write, so it is not
+ * read: three calls saved on every new ticket. (A create resumed after a lost answer is not
+ * fresh: its copies may be there already.)
+ */
+export async function listBoth<T>(fresh: Side | null, read: (side: Side) => Promise<T[]>): Promise<Record<Side, T[]>> {
+  const [source, target] = await Promise.all([fresh === "source" ? [] : read("source"), fresh === "target" ? [] : read("target")]);
+  return { source, target };
+}

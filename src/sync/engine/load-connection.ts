@@ -5,6 +5,7 @@ import type { Db } from "../../db/client";
 import { connections, connectionSides } from "../../db/schema";
 import { storedMappings } from "../../services/field-mappings";
 import type { ConnectorClient, ConnectorFacts } from "../../connectors/contract";
+import type { Person } from "../../connectors/canonical";
 import { connectionSettingsSchema, sideSettingsSchema, type ConnectionSettings, type SideSettings } from "../../schemas/connections";
 import { clientForAccount, type AccountDeps } from "../../services/platform-accounts";
 import { scopeOf } from "../../auth/principal";
@@ -19,6 +20,8 @@ export type SideContext = {
   noteTypes: ConnectorFacts["noteTypes"];
   maxAttachmentBytes: number | null;
   rateLimit: ConnectorFacts["rateLimit"];
+  /** Contacts looked up by email in this chunk: a requester with many tickets is asked for once. */
+  contacts: Map<string, Promise<Person | null>>;
   ticketUrl: (t: { id: string; ticketType: string; number: string }) => string;
 };
 
@@ -51,6 +54,7 @@ export async function loadConnection(deps: AccountDeps, connectionId: string): P
       noteTypes: connector.facts.noteTypes,
       maxAttachmentBytes: connector.facts.maxAttachmentBytes,
       rateLimit: connector.facts.rateLimit,
+      contacts: new Map(),
       ticketUrl: (t) => connector.facts.ticketUrl(account.baseUrl, t),
     };
   }

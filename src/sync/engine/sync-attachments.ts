@@ -11,7 +11,7 @@ import { bytesToHex } from "../../lib/encoding";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { ConnectionContext } from "./load-connection";
-import { childFailure, emptyCounts, knownIds, ticketTypesOf, type ChildCounts } from "./child-links";
+import { childFailure, emptyCounts, knownIds, listBoth, ticketTypesOf, type ChildCounts } from "./child-links";
 import { otherSide, type LinkState, type Side } from "./types";
 
 function typeAllowed(allowed: string[], file: Attachment): boolean {
@@ -78,16 +78,13 @@ async function hashOf(body: ReadableStream<Uint8Array>): Promise<string> {
   return bytesToHex(new Uint8Array(await digest.digest));
 }
 
-export async function syncAttachments(db: Db, context: ConnectionContext, link: LinkState, bucket: R2Bucket | undefined): Promise<ChildCounts> {
+export async function syncAttachments(db: Db, context: ConnectionContext, link: LinkState, bucket: R2Bucket | undefined, fresh: Side | null = null): Promise<ChildCounts> {
   const counts = emptyCounts();
   const enabled = context.sides.source.settings.attachments.enabled || context.sides.target.settings.attachments.enabled;
   if (!bucket || !enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
   const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
   const types = ticketTypesOf(context, link);
-  const lists: Record<Side, Attachment[]> = {
-    source: await context.sides.source.client.listAttachments(ids.source, types.source),
-    target: await context.sides.target.client.listAttachments(ids.target, types.target),
-  };
+  const lists: Record<Side, Attachment[]> = await listBoth(fresh, (side) => context.sides[side].client.listAttachments(ids[side], types[side]));
   const records = await db.select().from(attachmentLinks).where(eq(attachmentLinks.ticketLinkId, link.id));
   const known = knownIds(records);
   for (const from of ["source", "target"] as const) {

@@ -9,7 +9,7 @@ import type { Comment, CommentWrite } from "../../connectors/canonical";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { ConnectionContext } from "./load-connection";
-import { childFailure, emptyCounts, knownIds, ticketTypesOf, type ChildCounts } from "./child-links";
+import { childFailure, emptyCounts, knownIds, listBoth, ticketTypesOf, type ChildCounts } from "./child-links";
 import { otherSide, type LinkState, type Side } from "./types";
 
 const REF = /\(Lockstep ref (cml_[0-9a-z]+)\)/;
@@ -36,16 +36,13 @@ function eligible(context: ConnectionContext, side: Side, comment: Comment): boo
   return comments.noteTypes.length === 0 || comments.noteTypes.includes(comment.kind);
 }
 
-export async function syncComments(db: Db, context: ConnectionContext, link: LinkState): Promise<ChildCounts> {
+export async function syncComments(db: Db, context: ConnectionContext, link: LinkState, fresh: Side | null = null): Promise<ChildCounts> {
   const counts = emptyCounts();
   const enabled = (["source", "target"] as const).some((s) => context.sides[s].settings.comments.public || context.sides[s].settings.comments.internal);
   if (!enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
   const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
   const types = ticketTypesOf(context, link);
-  const lists: Record<Side, Comment[]> = {
-    source: await context.sides.source.client.listComments(ids.source, types.source),
-    target: await context.sides.target.client.listComments(ids.target, types.target),
-  };
+  const lists: Record<Side, Comment[]> = await listBoth(fresh, (side) => context.sides[side].client.listComments(ids[side], types[side]));
   const records = await db.select().from(commentLinks).where(eq(commentLinks.ticketLinkId, link.id));
   // Every comment id either side already knows: originals we handled and copies we wrote.
   const known = knownIds(records);

@@ -9,7 +9,7 @@ import type { Picklists, TimeEntry } from "../../connectors/canonical";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { ConnectionContext } from "./load-connection";
-import { childFailure, emptyCounts, knownIds, ticketTypesOf, type ChildCounts } from "./child-links";
+import { childFailure, emptyCounts, knownIds, listBoth, ticketTypesOf, type ChildCounts } from "./child-links";
 import { otherSide, type LinkState, type Side } from "./types";
 
 const REF = /\(Lockstep ref (tel_[0-9a-z]+)\)/;
@@ -22,6 +22,7 @@ export async function syncTimeEntries(
   context: ConnectionContext,
   link: LinkState,
   picklistsOf: (side: Side) => Promise<Picklists>,
+  fresh: Side | null = null,
 ): Promise<ChildCounts> {
   const counts = emptyCounts();
   const { source, target } = context.sides;
@@ -30,10 +31,7 @@ export async function syncTimeEntries(
   if (!able || !enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
   const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
   const types = ticketTypesOf(context, link);
-  const lists: Record<Side, TimeEntry[]> = {
-    source: await source.client.listTimeEntries!(ids.source, types.source),
-    target: await target.client.listTimeEntries!(ids.target, types.target),
-  };
+  const lists: Record<Side, TimeEntry[]> = await listBoth(fresh, (side) => context.sides[side].client.listTimeEntries!(ids[side], types[side]));
   const records = await db.select().from(timeEntryLinks).where(eq(timeEntryLinks.ticketLinkId, link.id));
   const known = knownIds(records);
   for (const from of ["source", "target"] as const) {
