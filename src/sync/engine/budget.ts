@@ -13,8 +13,9 @@ export type BudgetLimits = {
   subrequests: number;
   d1Queries: number;
   /**
-   * Wall time of the invocation. workerd freezes the clock while code computes (it advances only
-   * across I/O), so CPU time itself cannot be read from inside; wall time bounds it from above.
+   * Wall time of the invocation. On Cloudflare the clock stands still while code computes (it
+   * advances only across I/O, against timing attacks), so CPU time itself cannot be read from
+   * inside; wall time, which includes it, bounds it from above.
    */
   wallMs: number;
 };
