@@ -36,6 +36,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 const MAX_REDIRECTS = 3;
+/** Methods that read only, so sending one twice cannot change anything. */
+const SAFE_TO_REPEAT = new Set(["GET", "HEAD"]);
 
 export class HttpClient {
   private readonly timeoutMs: number;
@@ -62,18 +64,26 @@ export class HttpClient {
         body = JSON.stringify(options.json);
       }
       await this.options.authorize(headers);
-      // Our own timer rather than AbortSignal.timeout: it is cleared as soon as the body is read,
-      // so no timer outlives the call (a pending timer keeps a Durable Object from being evicted
-      // or hibernating for the rest of its 30 s).
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new DOMException(`No answer within ${this.timeoutMs / 1000} s`, "TimeoutError")), this.timeoutMs);
       let response: Response;
-      try {
-        response = whenBodyEnds(await this.options.fetch(url.toString(), { method, headers, body, redirect: "manual", signal: controller.signal }), () => clearTimeout(timer));
-      } catch (err) {
-        clearTimeout(timer);
-        const timedOut = controller.signal.aborted || (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError"));
-        throw new ConnectorError("transient", timedOut ? `No answer within ${this.timeoutMs / 1000} s` : `Could not reach ${url.host}: ${(err as Error).message}`, { method, url: url.toString() });
+      for (let attempt = 1; ; attempt++) {
+        // Our own timer rather than AbortSignal.timeout: it is cleared as soon as the body is read,
+        // so no timer outlives the call (a pending timer keeps a Durable Object from being evicted
+        // or hibernating for the rest of its 30 s).
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new DOMException(`No answer within ${this.timeoutMs / 1000} s`, "TimeoutError")), this.timeoutMs);
+        try {
+          response = whenBodyEnds(await this.options.fetch(url.toString(), { method, headers, body, redirect: "manual", signal: controller.signal }), () => clearTimeout(timer));
+          break;
+        } catch (err) {
+          clearTimeout(timer);
+          const timedOut = controller.signal.aborted || (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError"));
+          // workerd reuses pooled keep-alive connections, and one the server has already closed
+          // fails before any answer ("Network connection lost."): seen against real RT, whose
+          // server drops idle connections. A request that changes nothing is sent once more, on a
+          // new connection; a write is not, as it may have been received.
+          if (!timedOut && attempt === 1 && SAFE_TO_REPEAT.has(method.toUpperCase())) continue;
+          throw new ConnectorError("transient", timedOut ? `No answer within ${this.timeoutMs / 1000} s` : `Could not reach ${url.host}: ${(err as Error).message}`, { method, url: url.toString() });
+        }
       }
       if (response.status >= 300 && response.status < 400 && response.headers.has("Location")) {
         const next = new URL(response.headers.get("Location")!, url);

@@ -96,6 +96,39 @@ describe("the shared HTTP client", () => {
   });
 });
 
+describe("a connection the server had already closed", () => {
+  /** A fetch whose first call fails as workerd's does on a stale pooled connection, then answers. */
+  function staleOnce() {
+    const calls: string[] = [];
+    const http = new HttpClient({
+      fetch: async (input, init) => {
+        calls.push(init?.method ?? "GET");
+        if (calls.length === 1) throw new Error("Network connection lost.");
+        return Response.json({ ok: true }, { status: init?.method === "POST" ? 201 : 200 });
+      },
+      baseUrl: "https://vendor.sim.test/api",
+      authorize: () => {},
+      vendorMessage: () => null,
+    });
+    return { http, calls };
+  }
+
+  it("is read again on a new connection", async () => {
+    const { http, calls } = staleOnce();
+    const { data } = await http.json("GET", "/things", z.object({ ok: z.boolean() }));
+    expect(data).toEqual({ ok: true });
+    expect(calls).toEqual(["GET", "GET"]);
+  });
+
+  it("is not written to twice: a write fails as transient and is left to the next run", async () => {
+    const { http, calls } = staleOnce();
+    const err = await failure(http.json("POST", "/things", z.object({ ok: z.boolean() }), { json: { a: 1 } }));
+    expect(err.kind).toBe("transient");
+    expect(err.message).toContain("Network connection lost.");
+    expect(calls).toEqual(["POST"]);
+  });
+});
+
 describe("a body cut off mid-way", () => {
   it("is a transient failure, not a crash", async () => {
     network.mount(
