@@ -77,10 +77,10 @@ export class HttpClient {
         } catch (err) {
           clearTimeout(timer);
           const timedOut = controller.signal.aborted || (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError"));
-          // workerd reuses pooled keep-alive connections, and one the server has already closed
-          // fails before any answer ("Network connection lost."): seen against real RT, whose
-          // server drops idle connections. A request that changes nothing is sent once more, on a
-          // new connection; a write is not, as it may have been received.
+          // A connection can be lost before any answer ("Network connection lost." in workerd):
+          // seen now and then against real RT (Starlet) in the end-to-end suite, and what a pooled
+          // connection the server has closed does. A request that changes nothing is sent once
+          // more; a write is not, as the server may have received it.
           if (!timedOut && attempt === 1 && SAFE_TO_REPEAT.has(method.toUpperCase())) continue;
           throw new ConnectorError("transient", timedOut ? `No answer within ${this.timeoutMs / 1000} s` : `Could not reach ${url.host}: ${(err as Error).message}`, { method, url: url.toString() });
         }
