@@ -1,7 +1,7 @@
 // Fault switches shared by every simulator: latency, 429 with Retry-After, 5xx, a hang until the
 // caller times out, a malformed body, a connection cut mid-body. Tests queue faults for the next
 // calls or set a random failure rate; each simulator answers faults in its vendor's error shape.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 
 export type Fault =
   | { kind: "status"; status: number; body?: string; retryAfter?: string }
@@ -16,6 +16,14 @@ export type FaultMatcher = { method?: string; path?: RegExp };
 
 export class FaultPlan {
   latencyMs = 0;
+  /** Calls the platform serves at once (its concurrency limit); past it, 429 with Retry-After. */
+  maxConcurrent = Infinity;
+  /** Calls refused for going past `maxConcurrent`. */
+  concurrencyRefusals = 0;
+  /** Time spent inside this simulator's handlers (latency excluded), for benchmarks that
+   * separate the engine's own time from the simulated platform's. */
+  busyMs = 0;
+  private inFlight = 0;
   /** Probability (0–1) that any call fails with one of `randomFaults`. */
   failureRate = 0;
   randomFaults: Fault[] = [{ kind: "status", status: 500 }];
@@ -35,8 +43,25 @@ export class FaultPlan {
     return this;
   }
 
+  /** Counts a call in; false when it would pass the concurrency limit. */
+  enter(): boolean {
+    if (this.inFlight >= this.maxConcurrent) {
+      this.concurrencyRefusals++;
+      return false;
+    }
+    this.inFlight++;
+    return true;
+  }
+
+  leave(): void {
+    this.inFlight--;
+  }
+
   reset(): void {
     this.latencyMs = 0;
+    this.maxConcurrent = Infinity;
+    this.concurrencyRefusals = 0;
+    this.busyMs = 0;
     this.failureRate = 0;
     this.queued = [];
     this.calls.length = 0;
@@ -61,36 +86,52 @@ export function faultMiddleware(plan: FaultPlan, errorBody: (status: number, mes
   return async (c, next) => {
     const path = new URL(c.req.url).pathname;
     plan.calls.push({ method: c.req.method, path });
-    if (plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
-    const fault = plan.take(c.req.method, path);
-    if (!fault) return next();
-    if (fault.kind === "lose_response") {
-      await next();
-      await new Promise<never>((_resolve, reject) => c.req.raw.signal.addEventListener("abort", () => reject(new Error("aborted"))));
-      return;
+    if (!plan.enter()) {
+      return new Response(errorBody(429, "Too many concurrent requests"), { status: 429, headers: { "Content-Type": "application/json", "Retry-After": "1" } });
     }
-    switch (fault.kind) {
-      case "status": {
-        const headers: Record<string, string> = { "Content-Type": "application/json" };
-        if (fault.retryAfter !== undefined) headers["Retry-After"] = fault.retryAfter;
-        const message = fault.status === 429 ? "Too many requests" : fault.status >= 500 ? "Internal server error" : "Request failed";
-        return new Response(fault.body ?? errorBody(fault.status, message), { status: fault.status, headers });
+    try {
+      if (plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
+      const fault = plan.take(c.req.method, path);
+      if (!fault) {
+        const started = Date.now();
+        await next();
+        plan.busyMs += Date.now() - started;
+        return;
       }
-      case "hang":
-        // Never answers; the client's timeout must end the call.
-        await new Promise<never>((_resolve, reject) => c.req.raw.signal.addEventListener("abort", () => reject(new Error("aborted"))));
-        return c.body(null, 504);
-      case "malformed":
-        return new Response('{"result": [ {"broken": ', { status: 200, headers: { "Content-Type": "application/json" } });
-      case "cut": {
-        const stream = new ReadableStream<Uint8Array>({
-          start(controller) {
-            controller.enqueue(new TextEncoder().encode('{"result": [{"id": "1", '));
-            controller.error(new Error("connection reset by simulator"));
-          },
-        });
-        return new Response(stream, { status: 200, headers: { "Content-Type": "application/json" } });
-      }
+      return await serveFault(c, next, fault, errorBody);
+    } finally {
+      plan.leave();
     }
   };
+}
+
+async function serveFault(c: Context, next: Next, fault: Fault, errorBody: (status: number, message: string) => string): Promise<Response | void> {
+  if (fault.kind === "lose_response") {
+    await next();
+    await new Promise<never>((_resolve, reject) => c.req.raw.signal.addEventListener("abort", () => reject(new Error("aborted"))));
+    return;
+  }
+  switch (fault.kind) {
+    case "status": {
+      const headers: Record<string, string> = { "Content-Type": "application/json" };
+      if (fault.retryAfter !== undefined) headers["Retry-After"] = fault.retryAfter;
+      const message = fault.status === 429 ? "Too many requests" : fault.status >= 500 ? "Internal server error" : "Request failed";
+      return new Response(fault.body ?? errorBody(fault.status, message), { status: fault.status, headers });
+    }
+    case "hang":
+      // Never answers; the client's timeout must end the call.
+      await new Promise<never>((_resolve, reject) => c.req.raw.signal.addEventListener("abort", () => reject(new Error("aborted"))));
+      return c.body(null, 504);
+    case "malformed":
+      return new Response('{"result": [ {"broken": ', { status: 200, headers: { "Content-Type": "application/json" } });
+    case "cut": {
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"result": [{"id": "1", '));
+          controller.error(new Error("connection reset by simulator"));
+        },
+      });
+      return new Response(stream, { status: 200, headers: { "Content-Type": "application/json" } });
+    }
+  }
 }

@@ -15,7 +15,7 @@ import { nowIso } from "../lib/time";
 import { outboundFetch } from "../connectors/outbound-fetch";
 import { accountPacer } from "./account-budget";
 import { nextAlertState, sendAlert, type AlertState } from "./alerts";
-import { ChunkBudget, DEFAULT_BUDGET, type BudgetLimits } from "./engine/budget";
+import { ChunkBudget, countingD1, DEFAULT_BUDGET, type BudgetLimits } from "./engine/budget";
 import { beginRun, runChunk, runSync, type EngineDeps, type PlanSummary, type RunRequest, type RunResult, type TicketHint } from "./engine/run-sync";
 import { DurableWorkStore } from "./durable-work-store";
 
@@ -59,11 +59,24 @@ export class ConnectionSync extends DurableObject<Env> {
     this.store = new DurableWorkStore(ctx.storage);
   }
 
+  /** D1 queries and subrequests this instance has made, for benchmarks and diagnosis. */
+  private readonly used = { d1Queries: 0, subrequests: 0 };
+  private d1(): D1Database {
+    return countingD1(this.env.DB, () => this.used.d1Queries++);
+  }
+  private database() {
+    return createDb(this.d1());
+  }
+
   private deps(budget?: ChunkBudget): EngineDeps {
     const config = loadConfig(this.env);
-    const fetch = outboundFetch();
+    const outbound = outboundFetch();
+    const fetch: typeof outbound = (input, init) => {
+      this.used.subrequests++;
+      return outbound(input, init);
+    };
     return {
-      db: createDb(budget ? budget.countD1(this.env.DB) : this.env.DB),
+      db: createDb(budget ? budget.countD1(this.d1()) : this.d1()),
       encryptionKey: config.encryptionKey,
       allowLoopbackHttp: config.appEnv === "development",
       fetch: budget ? budget.countFetch(fetch) : fetch,
@@ -91,7 +104,7 @@ export class ConnectionSync extends DurableObject<Env> {
   }
 
   private async takeRequest(ask: RunAsk): Promise<RunAnswer> {
-    const db = createDb(this.env.DB);
+    const db = this.database();
     const [row] = await db
       .select({ status: connections.status, cooldown: connections.manualCooldownSeconds, last: connections.lastManualRunAt })
       .from(connections)
@@ -180,7 +193,7 @@ export class ConnectionSync extends DurableObject<Env> {
 
   /** Counts failures in a row and tells the admins once when it is time (and once on recovery). */
   private async afterRun(connectionId: string, result: RunResult) {
-    const [run] = await createDb(this.env.DB).select({ errorCode: syncRuns.errorCode }).from(syncRuns).where(eq(syncRuns.id, result.runId));
+    const [run] = await this.database().select({ errorCode: syncRuns.errorCode }).from(syncRuns).where(eq(syncRuns.id, result.runId));
     const state = (await this.ctx.storage.get<AlertState>(ALERT_KEY)) ?? { failuresInRow: 0, alerted: false };
     const next = nextAlertState(state, result.status, run?.errorCode ?? null);
     await this.ctx.storage.put(ALERT_KEY, next.state);
@@ -203,7 +216,7 @@ export class ConnectionSync extends DurableObject<Env> {
   /** Records the retry as a queued run now, so the pages show it, and wakes up when it is due. */
   private async queueRetry(previous: RunRequest, attempt: number, delayMs: number) {
     const runId = newId("run");
-    await createDb(this.env.DB).insert(syncRuns).values({
+    await this.database().insert(syncRuns).values({
       id: runId,
       connectionId: previous.connectionId,
       mode: previous.mode,
@@ -226,7 +239,7 @@ export class ConnectionSync extends DurableObject<Env> {
   async wake(connectionId: string): Promise<"idle" | "scheduled" | "rearmed"> {
     const busy = (await this.store.loadState()) !== null || (await this.ctx.storage.get(PENDING_KEY)) !== undefined;
     if (!busy) {
-      await createDb(this.env.DB)
+      await this.database()
         .update(syncRuns)
         .set({ status: "failed", phase: null, errorCode: "internal_error", errorMessage: "The run was interrupted and could not be resumed; the next run picks up its changes.", finishedAt: nowIso() })
         .where(and(eq(syncRuns.connectionId, connectionId), inArray(syncRuns.status, ["queued", "running"]), lt(syncRuns.startedAt, new Date(Date.now() - ORPHAN_AFTER_MS).toISOString())));
@@ -248,6 +261,11 @@ export class ConnectionSync extends DurableObject<Env> {
     if (!state) return null;
     const alarm = await this.ctx.storage.getAlarm();
     return { runId: state.request.runId, phase: state.phase, done: state.done, total: state.total, chunks: state.chunks, nextAlarmAt: alarm ? new Date(alarm).toISOString() : null };
+  }
+
+  /** What this instance has used since it started (an eviction starts the count again). */
+  async usage(): Promise<{ d1Queries: number; subrequests: number }> {
+    return { ...this.used };
   }
 
   /** Resolves once the chunk under way (if any) has finished: for tests and graceful waits. */

@@ -104,7 +104,7 @@ type Counted = D1PreparedStatement & { [INNER]?: D1PreparedStatement };
  * D1's objects are native: a method must be called on the real object, and `batch` accepts only
  * real statements. The proxies count the calls and hand the real objects through.
  */
-function countingD1(db: D1Database, count: () => void): D1Database {
+export function countingD1(db: D1Database, count: () => void): D1Database {
   const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(statement, {
       get(target, prop) {
