@@ -1,0 +1,133 @@
+// Drives a connection's runs through its Durable Object, as production does (alarm by alarm, a
+// retry after a passing failure, a follow-up run asked for when one ends), while its simulators
+// fail calls at random, until both platforms hold the same tickets, comments, files and time.
+// Optionally evicts the object between alarms. Every random choice comes from one printed seed.
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { asc, eq } from "drizzle-orm";
+import { createDb } from "../../src/db/client";
+import { changeCursors, syncRuns } from "../../src/db/schema";
+import type { Fault, FaultPlan } from "../../src/simulators/faults";
+import { BUDGET_KEY, connectionSyncStub } from "../../src/sync/connection-sync";
+import type { Convergence } from "./converge";
+import { streams } from "./random";
+
+/** The faults of issue 9: a rate limit with Retry-After, a server error, a call that never
+ * answers (the client's timeout ends it), a connection cut mid-body, and a body that is not JSON. */
+export const RANDOM_FAULTS: Fault[] = [
+  { kind: "status", status: 429, retryAfter: "1" },
+  { kind: "status", status: 500 },
+  { kind: "hang" },
+  { kind: "cut" },
+  { kind: "malformed" },
+];
+
+export type ScenarioOptions = {
+  name: string;
+  seed: number;
+  orgId: string;
+  connectionId: string;
+  /** The simulators whose calls fail, by name (their FaultPlans). */
+  faults: Record<string, FaultPlan>;
+  failureRate: number;
+  /** Whether the answer is right: read both platforms with faults paused. */
+  check: () => Promise<Convergence>;
+  /** Evict the object after an alarm with this probability (0: never). */
+  evictionRate?: number;
+  /** Tickets per chunk (the object's budget override), so a run takes many alarms. */
+  chunkTickets?: number;
+  /** Give up after this many runs (rows in the run history, retries included). */
+  maxRuns: number;
+  since: string;
+};
+
+export type ScenarioResult = {
+  converged: boolean;
+  runs: number;
+  alarms: number;
+  evictions: number;
+  calls: Record<string, number>;
+  /** Faults injected per simulator, by kind. */
+  injected: Record<string, Record<string, number>>;
+  checks: number;
+  last: Convergence | null;
+  statuses: string[];
+};
+
+const MAX_ALARMS_PER_REQUEST = 2_000;
+
+export async function syncUntilConverged(options: ScenarioOptions): Promise<ScenarioResult> {
+  const random = streams(options.seed);
+  const injected: Record<string, Record<string, number>> = {};
+  for (const [name, plan] of Object.entries(options.faults)) {
+    plan.randomFaults = RANDOM_FAULTS;
+    plan.seed(random.next());
+    // Counted here, per kind, to print what the run went through.
+    const counts: Record<string, number> = (injected[name] = {});
+    const take = plan.take.bind(plan);
+    plan.take = (method, path) => {
+      const fault = take(method, path);
+      if (fault) {
+        const kind = fault.kind === "status" ? String(fault.status) : fault.kind;
+        counts[kind] = (counts[kind] ?? 0) + 1;
+      }
+      return fault;
+    };
+  }
+  const evictions = random.next();
+  const setFaults = (on: boolean) => {
+    for (const plan of Object.values(options.faults)) plan.failureRate = on ? options.failureRate : 0;
+  };
+  console.log(`[faults] ${options.name}: seed ${options.seed} (replay: FAULT_SEED=${options.seed} npm run test:faults -- -t "${options.name}")`);
+
+  const stub = connectionSyncStub(env, options.orgId, options.connectionId);
+  if (options.chunkTickets) await runInDurableObject(stub, (_instance, state) => state.storage.put(BUDGET_KEY, { tickets: options.chunkTickets }));
+  const db = createDb(env.DB);
+  const runRows = () => db.select().from(syncRuns).where(eq(syncRuns.connectionId, options.connectionId)).orderBy(asc(syncRuns.startedAt));
+  const result: ScenarioResult = { converged: false, runs: 0, alarms: 0, evictions: 0, calls: {}, injected, checks: 0, last: null, statuses: [] };
+
+  let first = true;
+  while (result.runs < options.maxRuns) {
+    setFaults(true);
+    // Automatic runs: a manual one would meet the connection's cool-down between requests.
+    const answer = await stub.requestRun({ connectionId: options.connectionId, mode: "quick", trigger: "automatic", ...(first ? { since: options.since } : {}) });
+    if (answer.kind !== "queued") throw new Error(`the run was not queued: ${JSON.stringify(answer)}`);
+    first = false;
+    // Alarms until the object has nothing left: the run, and any retries it queued.
+    for (let n = 0; (await runDurableObjectAlarm(stub)) || (await stub.progress()) !== null; n++) {
+      await stub.drain();
+      result.alarms++;
+      if (n > MAX_ALARMS_PER_REQUEST) throw new Error(`${options.name}: a run took more than ${MAX_ALARMS_PER_REQUEST} alarms`);
+      // Between alarms only: an eviction waits for requests in flight, so it cannot land mid-chunk.
+      if (options.evictionRate && evictions() < options.evictionRate) {
+        await evictDurableObject(stub);
+        result.evictions++;
+      }
+    }
+    const rows = await runRows();
+    result.runs = rows.length;
+    result.statuses = rows.map((r) => r.status);
+    const last = rows.at(-1)!;
+    // Tickets the engine will re-read by id next run (its cursors' retry lists).
+    const cursors = await db.select().from(changeCursors).where(eq(changeCursors.connectionId, options.connectionId));
+    const retrying = cursors.map((c) => `${c.side} ${(JSON.parse(c.retryIds) as string[]).length}`).join(", ") || "none";
+    console.log(
+      `[faults] ${options.name}: after ${rows.length} runs (${result.alarms} alarms, ${result.evictions} evictions): last ${last.status} created ${last.created} updated ${last.updated} ` +
+        `failed ${last.failed}${last.errorCode ? ` (${last.errorCode}: ${last.errorMessage})` : ""}; to re-read by id: ${retrying}`,
+    );
+    // Only a run that failed nothing can have left both sides equal; check then.
+    if (last.status !== "success" && last.status !== "no_tickets") continue;
+    setFaults(false);
+    const report = await options.check();
+    result.checks++;
+    result.last = report;
+    if (report.problems.length === 0) {
+      result.converged = true;
+      break;
+    }
+    console.log(`[faults] ${options.name}: not yet equal, ${report.problems.length} problems, e.g. ${report.problems.slice(0, 3).join(" | ")}`);
+  }
+  setFaults(false);
+  for (const [name, plan] of Object.entries(options.faults)) result.calls[name] = plan.calls.length;
+  return result;
+}
