@@ -2,8 +2,8 @@
 // query evaluation, record rendering for sysparm_display_value, and limit/offset paging headers.
 import type { Context } from "hono";
 import { simulatorBase } from "../base";
-import { matches, parseEncodedQuery, sortRows } from "./encoded-query";
-import { SimError, type Row, type ServiceNowStore } from "./store";
+import { matches, parseEncodedQuery, sortRows, type ParsedQuery } from "./encoded-query";
+import { ServiceNowStore, SimError, type Row } from "./store";
 
 export type SimEnv = { Variables: { user: Row } };
 
@@ -21,8 +21,23 @@ export function query(store: ServiceNowStore, table: string, encoded: string, us
   const fields = store.fields(table);
   const parsed = parseEncodedQuery(encoded.replaceAll("javascript:gs.getUserID()", user.sys_id ?? ""), (f) => f in fields);
   if (parsed.invalid.length > 0) store.invalidQueries.push(`${table}: ${parsed.invalid.join(" ^ ")}`);
-  const rows = store.list(table).filter((row) => matches(parsed, (f) => row[f] ?? ""));
+  const rows = candidates(store, table, parsed).filter((row) => matches(parsed, (f) => row[f] ?? ""));
   return sortRows(rows, parsed.orderBy, (row, f) => row[f] ?? "");
+}
+
+/** The rows a query can match: by an index when every alternative requires `field=value` on an
+ * indexed field (journal entries of one ticket, attachments of one record), else the table. */
+function candidates(store: ServiceNowStore, table: string, parsed: ParsedQuery): Row[] {
+  if (parsed.invalid.length === 0 && parsed.blocks.length === 1) {
+    for (const clause of parsed.blocks[0]!) {
+      const only = clause.length === 1 ? clause[0]! : null;
+      const field = ServiceNowStore.INDEXED.find((f) => f === only?.field);
+      if (only && field && only.op === "=") {
+        return store.byField(field, only.value).filter((row) => store.inTable(row, table));
+      }
+    }
+  }
+  return store.list(table);
 }
 
 /** A row as the Table API renders it for sysparm_display_value and sysparm_exclude_reference_link. */

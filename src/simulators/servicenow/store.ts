@@ -75,7 +75,38 @@ export class ServiceNowStore {
   }
 
   get(table: string, sysId: string): Row | undefined {
-    return this.list(table).find((row) => row.sys_id === sysId);
+    return this.byField("sys_id", sysId).find((row) => this.inTable(row, table));
+  }
+
+  /** Whether `row` is one of `table`'s rows (a task row is its class's and `task`'s). */
+  inTable(row: Row, table: string): boolean {
+    const stored = this.tableOf.get(row);
+    if (stored === "task") return table === "task" || row.sys_class_name === table;
+    return stored === table;
+  }
+
+  private readonly tableOf = new WeakMap<Row, string>();
+
+  /** Rows are never deleted and these fields never change once written, so an index by them is
+   * always right: it keeps a simulated instance with thousands of tickets answering quickly. */
+  static readonly INDEXED = ["sys_id", "element_id", "table_sys_id"] as const;
+  private readonly index = new Map<string, Map<string, Row[]>>();
+
+  /** Every row of any table whose `field` (one of INDEXED) is `value`. */
+  byField(field: (typeof ServiceNowStore.INDEXED)[number], value: string): Row[] {
+    return this.index.get(field)?.get(value) ?? [];
+  }
+
+  private indexRow(row: Row) {
+    for (const field of ServiceNowStore.INDEXED) {
+      const value = row[field];
+      if (!value) continue;
+      let byValue = this.index.get(field);
+      if (!byValue) this.index.set(field, (byValue = new Map()));
+      const rows = byValue.get(value);
+      if (rows) rows.push(row);
+      else byValue.set(value, [row]);
+    }
   }
 
   /** Inserts a row as seed data or a business rule would: system fields filled, no policy checks. */
@@ -87,6 +118,8 @@ export class ServiceNowStore {
       row.number ??= this.nextNumber(table);
     }
     this.rows.get(table in TASK_TABLES ? "task" : table)?.push(row);
+    this.tableOf.set(row, table in TASK_TABLES ? "task" : table);
+    this.indexRow(row);
     return row;
   }
 
