@@ -6,7 +6,9 @@ import type { Context, MiddlewareHandler, Next } from "hono";
 export type Fault =
   | { kind: "status"; status: number; body?: string; retryAfter?: string }
   | { kind: "hang" }
+  /** The call takes effect; its answer (the call's own status) has a body that is not JSON. */
   | { kind: "malformed" }
+  /** The call takes effect; its answer is cut off mid-body. */
   | { kind: "cut" }
   /** The call takes effect, but the answer never arrives (the caller times out): the case that
    * makes creates ambiguous and idempotency necessary. */
@@ -122,16 +124,32 @@ async function serveFault(c: Context, next: Next, fault: Fault, errorBody: (stat
       // Never answers; the client's timeout must end the call.
       await new Promise<never>((_resolve, reject) => c.req.raw.signal.addEventListener("abort", () => reject(new Error("aborted"))));
       return c.body(null, 504);
+    // An answer broken on the way (cut mid-body, or not JSON) still has its status line: the
+    // platform handled the call, so a write took effect. The call runs; only its body is broken.
     case "malformed":
-      return new Response('{"result": [ {"broken": ', { status: 200, headers: { "Content-Type": "application/json" } });
-    case "cut": {
-      const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(new TextEncoder().encode('{"result": [{"id": "1", '));
-          controller.error(new Error("connection reset by simulator"));
-        },
-      });
-      return new Response(stream, { status: 200, headers: { "Content-Type": "application/json" } });
-    }
+      return broken(c, next, '{"result": [ {"broken": ', null);
+    case "cut":
+      return broken(c, next, '{"result": [{"id": "1", ', new Error("connection reset by simulator"));
   }
+}
+
+/** The call's own status and headers, with a body that is `text` and then (with `error`) a cut. */
+async function broken(c: Context, next: Next, text: string, error: Error | null): Promise<Response> {
+  await next();
+  const { status, headers } = c.res;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(text));
+      if (error) controller.error(error);
+      else controller.close();
+    },
+  });
+  const out = new Headers(headers);
+  out.set("Content-Type", "application/json");
+  out.delete("Content-Length");
+  // Once the handler has run, Hono answers with `c.res`: replace it (unset first, or Hono would
+  // merge the old headers in).
+  c.res = undefined;
+  c.res = new Response(stream, { status, headers: out });
+  return c.res;
 }
