@@ -177,7 +177,7 @@ export function registerTicketRoutes(app: Hono, sim: SimulatorContext): void {
 
   app.get("/service/tickets/:id/notes", (c) => {
     const ticket = ticketOr404(routeId(c));
-    let notes = store.notes.filter((n) => n.ticketId === ticket.id);
+    let notes = [...store.notesOf(ticket.id)];
     notes = filterBy(notes, c.req.query("conditions"), "conditions", recordResolver);
     return paged(c, orderBy(notes, c.req.query("orderBy"), recordResolver));
   });

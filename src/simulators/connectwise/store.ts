@@ -1,5 +1,7 @@
 // In-memory state of one simulated ConnectWise PSA tenant, in the vendor's own record shapes
 // (camelCase, references as `{ id, name }`, absent values omitted as ConnectWise omits nulls).
+import { ArrayIndex } from "../array-index";
+
 export type CwRef = { id: number; name?: string; identifier?: string };
 export type CwCustomField = {
   id: number;
@@ -112,6 +114,12 @@ export class ConnectWiseStore {
   /** The ticket custom field definitions; every ticket carries all of them (value absent when unset). */
   customFieldDefs: Omit<CwCustomField, "value">[] = [];
   private nextIds = { ticket: 1000, note: 5000, document: 9000, timeEntry: 7000 };
+  private readonly notesByTicket = new ArrayIndex(() => this.notes, (n) => n.ticketId);
+
+  /** A ticket's notes, in the order they were written. */
+  notesOf(ticketId: number): CwNote[] {
+    return this.notesByTicket.get(ticketId);
+  }
 
   nextId(kind: keyof ConnectWiseStore["nextIds"]): number {
     return this.nextIds[kind]++;

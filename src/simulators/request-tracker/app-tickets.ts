@@ -172,7 +172,7 @@ export function registerTicketRoutes(app: Hono<SimEnv>, store: RequestTrackerSto
   app.get("/REST/2.0/ticket/:id{[0-9]+}/history", (c) => {
     const ticket = visible(c);
     if (ticket instanceof Response) return ticket;
-    const txns = store.transactions.filter((t) => t.ticketId === ticket.id).sort((a, b) => a.Created - b.Created || a.id - b.id);
+    const txns = [...store.transactionsOf(ticket.id)].sort((a, b) => a.Created - b.Created || a.id - b.id);
     if ((c.req.queries("orderby") ?? [])[0] === "id" && (c.req.queries("order") ?? [])[0]?.toUpperCase() === "DESC") txns.reverse();
     return c.json(collection(c, txns, (t, fields) => {
       const out = uid(c, "transaction", t.id);

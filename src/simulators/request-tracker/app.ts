@@ -93,7 +93,7 @@ export function createRequestTrackerSimulator(options: RequestTrackerSimulatorOp
   registerTicketRoutes(app, store, options.hiddenQueues ?? ["Internal"]);
 
   app.get("/REST/2.0/transaction/:id{[0-9]+}", (c) => {
-    const txn = store.transactions.find((t) => t.id === Number(c.req.param("id")));
+    const txn = store.transaction(Number(c.req.param("id")));
     if (!txn) return rtError(c, 404, "Not Found");
     const out: JsonObject = { id: txn.id };
     for (const f of ["Type", "Field", "OldValue", "NewValue", "TimeTaken", "Created", "Creator", "ObjectType", "ObjectId", "Object"]) out[f] = transactionField(c, store, txn, f, "fields");
@@ -112,16 +112,15 @@ export function createRequestTrackerSimulator(options: RequestTrackerSimulatorOp
     }));
   };
   app.get("/REST/2.0/transaction/:id{[0-9]+}/attachments", (c) => {
-    const parts = jsonFilter(c, store.attachments.filter((a) => a.transactionId === Number(c.req.param("id"))), (a, f) =>
+    const parts = jsonFilter(c, store.attachmentsOf(Number(c.req.param("id"))), (a, f) =>
       f === "Filename" || f === "ContentType" || f === "Subject" ? a[f] : f === "id" ? a.id : undefined);
     return parts instanceof Response ? parts : attachmentCollection(c, parts);
   });
   app.get("/REST/2.0/ticket/:id{[0-9]+}/attachments", (c) => {
-    const txnIds = new Set(store.transactions.filter((t) => t.ticketId === Number(c.req.param("id"))).map((t) => t.id));
-    return attachmentCollection(c, store.attachments.filter((a) => txnIds.has(a.transactionId)));
+    return attachmentCollection(c, store.transactionsOf(Number(c.req.param("id"))).flatMap((t) => store.attachmentsOf(t.id)));
   });
   app.get("/REST/2.0/attachment/:id{[0-9]+}", (c) => {
-    const att = store.attachments.find((a) => a.id === Number(c.req.param("id")));
+    const att = store.attachment(Number(c.req.param("id")));
     if (!att) return rtError(c, 404, "Not Found");
     return c.json({
       id: att.id, Subject: att.Subject, Filename: att.Filename, ContentType: att.ContentType, ContentEncoding: "none", Parent: att.Parent,

@@ -1,6 +1,7 @@
 // In-memory state of the simulated RT 5 instance: users, queues, ticket custom fields, tickets,
 // transactions (the ticket history) and attachments (message parts and files, bytes kept).
 // Times are epoch seconds, as RT stores them at one-second resolution.
+import { ArrayIndex } from "../array-index";
 
 export type RtUser = { id: number; Name: string; EmailAddress: string; RealName: string; Privileged: boolean; Disabled: boolean };
 export type RtQueue = { id: number; Name: string; Description: string; Lifecycle: string; Disabled: boolean };
@@ -100,8 +101,31 @@ export class RequestTrackerStore {
     return /^\d+$/.test(text) ? this.customFields.find((cf) => cf.id === Number(text)) : this.customFields.find((cf) => cf.Name === text);
   }
 
+  private readonly ticketById = new ArrayIndex(() => this.tickets, (t) => t.id);
+  private readonly transactionById = new ArrayIndex(() => this.transactions, (t) => t.id);
+  private readonly transactionsByTicket = new ArrayIndex(() => this.transactions, (t) => t.ticketId);
+  private readonly attachmentById = new ArrayIndex(() => this.attachments, (a) => a.id);
+  private readonly attachmentsByTransaction = new ArrayIndex(() => this.attachments, (a) => a.transactionId);
+
   ticket(id: number): RtTicket | undefined {
-    return this.tickets.find((t) => t.id === id);
+    return this.ticketById.get(id)[0];
+  }
+
+  transaction(id: number): RtTransaction | undefined {
+    return this.transactionById.get(id)[0];
+  }
+
+  /** A ticket's transactions, in the order they were recorded. */
+  transactionsOf(ticketId: number): RtTransaction[] {
+    return this.transactionsByTicket.get(ticketId);
+  }
+
+  attachment(id: number): RtAttachment | undefined {
+    return this.attachmentById.get(id)[0];
+  }
+
+  attachmentsOf(transactionId: number): RtAttachment[] {
+    return this.attachmentsByTransaction.get(transactionId);
   }
 
   addTransaction(txn: Omit<RtTransaction, "id" | "Field" | "OldValue" | "NewValue" | "TimeTaken"> & Partial<RtTransaction>): RtTransaction {
