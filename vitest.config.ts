@@ -47,6 +47,8 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+      // Suites with their own runners: end to end (Node, real RT), browser, benchmark.
+      exclude: ["test/e2e/**", "test/browser/**", "test/bench/**", "test/faults/**", "**/node_modules/**"],
       setupFiles: ["./test/setup.ts"],
       // Scenario tests drive whole runs through simulated platforms (a 5 MB file, hundreds of
       // tickets); on a busy two-core machine a few take longer than vitest's 5 s default.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Two real Request Tracker 5 instances on loopback, for the end-to-end suite (test-e2e/).
+# Two real Request Tracker 5 instances on loopback, for the end-to-end suite (test/e2e/).
 #
 #   scripts/rt/rt.sh install        install RT 5 with SQLite from Debian's packages, if missing
 #   scripts/rt/rt.sh up             install, then start instances a and b on fresh databases

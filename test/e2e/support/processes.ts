@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
 const RT_SCRIPT = path.join(ROOT, "scripts", "rt", "rt.sh");
 
 export const RT_STATE_DIR = process.env.RT_E2E_DIR ?? path.join(tmpdir(), "lockstep-rt");
