@@ -101,7 +101,8 @@ async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionCo
   let item = await applyOperation(db, context, op);
   const linkId = op.kind === "in_sync" ? op.link.id : item?.outcome !== "failed" ? item?.linkId : null;
   if (!linkId || !(op.kind === "create" || op.kind === "update" || op.kind === "in_sync")) return item;
-  const link = await findLinkById(db, linkId);
+  // The link as the operation left it, or (in step) as the batch read it: no need to read it back.
+  const link = item?.linkState ?? (op.kind === "in_sync" ? op.link : await findLinkById(db, linkId));
   if (!link) return item;
   const picklistsOf = (side: Side) => {
     let found = picklists.get(side);

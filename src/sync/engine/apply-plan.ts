@@ -15,7 +15,7 @@ import type { MappingRule } from "./mapping-rules";
 import { TYPES_KEY } from "./plan-changes";
 import { syncCodeForKind, SyncItemError, type SyncErrorCode } from "./sync-errors";
 import type { ChildCounts } from "./child-links";
-import { otherSide, type Conflict, type PlannedOperation, type Side, type SyncedValues } from "./types";
+import { otherSide, type Conflict, type LinkState, type PlannedOperation, type Side, type SyncedValues } from "./types";
 
 export type ItemRecord = {
   outcome: "created" | "updated" | "closed" | "skipped" | "failed";
@@ -36,6 +36,8 @@ export type ItemRecord = {
   ticketId: string;
   /** The platform's Retry-After on a rate-limited failure: the run pauses rather than fail on. */
   retryAfterSeconds?: number | null;
+  /** The pair's link as this operation left it (not stored with the item): saves reading it back. */
+  linkState?: LinkState;
 };
 
 const ids = (side: Side, ticket: Ticket) =>
@@ -147,7 +149,9 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
       vendorMessage = `Created, but writing the partner reference back failed: ${err instanceof ConnectorError ? err.vendorMessage : String(err)}`;
     }
     const createdIds = op.on === "target" ? { targetTicketId: created.id, targetNumber: created.number } : { sourceTicketId: created.id, sourceNumber: created.number };
-    return { ...base, ...createdIds, outcome: "created", linkId, errorCode: null, errorMessage: null, vendorMessage };
+    const ids2 = { sourceTicketId: base.sourceTicketId, sourceNumber: base.sourceNumber, targetTicketId: base.targetTicketId, targetNumber: base.targetNumber, ...createdIds };
+    const linkState: LinkState = { id: linkId, state: "linked", originSide: from, ...ids2, synced };
+    return { ...base, ...createdIds, outcome: "created", linkId, errorCode: null, errorMessage: null, vendorMessage, linkState };
   } catch (err) {
     const f = failure(err);
     return { ...base, outcome: "failed", linkId: op.resumeLinkId ? linkId : null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor, retryAfterSeconds: f.retryAfterSeconds ?? null };
@@ -177,7 +181,7 @@ async function applyUpdate(db: Db, context: ConnectionContext, op: Extract<Plann
     }
     const now = nowIso();
     await db.update(ticketLinks).set({ syncedValues: JSON.stringify(synced), lastSyncedAt: now, updatedAt: now }).where(eq(ticketLinks.id, link.id));
-    return { ...base, outcome: op.closes ? "closed" : "updated", reason: null, errorCode: null, errorMessage: null, vendorMessage: null };
+    return { ...base, outcome: op.closes ? "closed" : "updated", reason: null, errorCode: null, errorMessage: null, vendorMessage: null, linkState: { ...link, synced } };
   } catch (err) {
     const f = failure(err);
     return { ...base, outcome: "failed", reason: null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor, retryAfterSeconds: f.retryAfterSeconds ?? null };

@@ -85,7 +85,8 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
   const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
   const types = ticketTypesOf(context, link);
   const lists: Record<Side, Attachment[]> = await listBoth(fresh, (side) => context.sides[side].client.listAttachments(ids[side], types[side]));
-  const records = await db.select().from(attachmentLinks).where(eq(attachmentLinks.ticketLinkId, link.id));
+  // A pair created this moment has no records yet.
+  const records = fresh ? [] : await db.select().from(attachmentLinks).where(eq(attachmentLinks.ticketLinkId, link.id));
   const known = knownIds(records);
   for (const from of ["source", "target"] as const) {
     if (!context.sides[from].settings.attachments.enabled) continue;

@@ -2,10 +2,11 @@
 // recorded (comment_links) before it is written, and its body names that record, so a copy
 // whose answer was lost is recognised on the next run instead of being posted twice. An
 // internal comment is only ever written as an internal note.
-import { and, eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { commentLinks } from "../../db/schema";
 import type { Comment, CommentWrite } from "../../connectors/canonical";
+import { chunks } from "../../lib/chunks";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { ConnectionContext } from "./load-connection";
@@ -13,6 +14,8 @@ import { childFailure, emptyCounts, knownIds, listBoth, ticketTypesOf, type Chil
 import { otherSide, type LinkState, type Side } from "./types";
 
 const REF = /\(Lockstep ref (cml_[0-9a-z]+)\)/;
+/** D1 binds at most 100 parameters a statement; a comment link row binds ten. */
+const ROWS_PER_STATEMENT = 9;
 
 function attribution(comment: Comment, ref: string): string {
   const who = comment.author?.name ?? comment.author?.email ?? "Someone";
@@ -43,40 +46,58 @@ export async function syncComments(db: Db, context: ConnectionContext, link: Lin
   const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
   const types = ticketTypesOf(context, link);
   const lists: Record<Side, Comment[]> = await listBoth(fresh, (side) => context.sides[side].client.listComments(ids[side], types[side]));
-  const records = await db.select().from(commentLinks).where(eq(commentLinks.ticketLinkId, link.id));
+  // A pair created this moment has no records yet.
+  const records = fresh ? [] : await db.select().from(commentLinks).where(eq(commentLinks.ticketLinkId, link.id));
   // Every comment id either side already knows: originals we handled and copies we wrote.
   const known = knownIds(records);
+  const todo: { from: Side; comment: Comment; ref: string; recorded: boolean }[] = [];
   for (const from of ["source", "target"] as const) {
-    const to = otherSide(from);
     const ordered = [...lists[from]].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     for (const comment of ordered) {
       if (known[from].has(comment.id) || REF.test(comment.body)) continue;
       if (!eligible(context, from, comment)) continue;
       const existing = records.find((r) => r.originSide === from && r.originId === comment.id);
-      const ref = existing?.id ?? newId("cml");
-      const now = nowIso();
-      if (!existing) {
-        await db.insert(commentLinks).values({ id: ref, ticketLinkId: link.id, originSide: from, originId: comment.id, state: "pending", createdAt: now, updatedAt: now });
-      }
-      // A copy written before its answer was lost carries our ref: adopt it instead of writing again.
-      const adopted = lists[to].find((c) => REF.exec(c.body)?.[1] === ref);
-      try {
-        let copyId = adopted?.id;
-        if (!copyId) {
-          const write: CommentWrite = { body: `${attribution(comment, ref)}\n\n${comment.body}`, format: comment.format, public: comment.public };
-          const kind = kindFor(context, to, comment.public);
-          if (kind) write.kind = kind;
-          copyId = (await context.sides[to].client.addComment(ids[to], types[to], write)).id;
-        }
-        await db.update(commentLinks).set({ copyId, state: "done", errorCode: null, errorMessage: null, updatedAt: nowIso() }).where(eq(commentLinks.id, ref));
-        counts.synced++;
-      } catch (err) {
-        const { code, message } = childFailure(err);
-        await db.update(commentLinks).set({ state: "failed", errorCode: code, errorMessage: message, updatedAt: nowIso() }).where(and(eq(commentLinks.id, ref)));
-        counts.failed++;
-        counts.errors.push({ id: comment.id, code, message });
-      }
+      todo.push({ from, comment, ref: existing?.id ?? newId("cml"), recorded: Boolean(existing) });
     }
+  }
+  if (todo.length === 0) return counts;
+  // Every copy is recorded before any is written (a few rows to a statement), and the outcomes
+  // are written together after: a copy whose outcome was not written carries its ref, and the
+  // next run adopts it from the other side's list.
+  const now = nowIso();
+  const pending = todo.filter((t) => !t.recorded).map((t) => ({ id: t.ref, ticketLinkId: link.id, originSide: t.from, originId: t.comment.id, state: "pending" as const, createdAt: now, updatedAt: now }));
+  for (const rows of chunks(pending, ROWS_PER_STATEMENT)) await db.insert(commentLinks).values(rows);
+  const outcomes: (typeof commentLinks.$inferInsert)[] = [];
+  for (const { from, comment, ref } of todo) {
+    const to = otherSide(from);
+    // A copy written before its answer was lost carries our ref: adopt it instead of writing again.
+    const adopted = lists[to].find((c) => REF.exec(c.body)?.[1] === ref);
+    const base = { id: ref, ticketLinkId: link.id, originSide: from, originId: comment.id, createdAt: now, updatedAt: nowIso() };
+    try {
+      let copyId = adopted?.id;
+      if (!copyId) {
+        const write: CommentWrite = { body: `${attribution(comment, ref)}\n\n${comment.body}`, format: comment.format, public: comment.public };
+        const kind = kindFor(context, to, comment.public);
+        if (kind) write.kind = kind;
+        copyId = (await context.sides[to].client.addComment(ids[to], types[to], write)).id;
+      }
+      outcomes.push({ ...base, copyId, state: "done", errorCode: null, errorMessage: null });
+      counts.synced++;
+    } catch (err) {
+      const { code, message } = childFailure(err);
+      outcomes.push({ ...base, copyId: null, state: "failed", errorCode: code, errorMessage: message });
+      counts.failed++;
+      counts.errors.push({ id: comment.id, code, message });
+    }
+  }
+  for (const rows of chunks(outcomes, ROWS_PER_STATEMENT)) {
+    await db
+      .insert(commentLinks)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: commentLinks.id,
+        set: { copyId: sql`excluded.copy_id`, state: sql`excluded.state`, errorCode: sql`excluded.error_code`, errorMessage: sql`excluded.error_message`, updatedAt: sql`excluded.updated_at` },
+      });
   }
   return counts;
 }

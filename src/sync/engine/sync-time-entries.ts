@@ -32,7 +32,8 @@ export async function syncTimeEntries(
   const ids: Record<Side, string> = { source: link.sourceTicketId, target: link.targetTicketId };
   const types = ticketTypesOf(context, link);
   const lists: Record<Side, TimeEntry[]> = await listBoth(fresh, (side) => context.sides[side].client.listTimeEntries!(ids[side], types[side]));
-  const records = await db.select().from(timeEntryLinks).where(eq(timeEntryLinks.ticketLinkId, link.id));
+  // A pair created this moment has no records yet.
+  const records = fresh ? [] : await db.select().from(timeEntryLinks).where(eq(timeEntryLinks.ticketLinkId, link.id));
   const known = knownIds(records);
   for (const from of ["source", "target"] as const) {
     const settings = context.sides[from].settings.timeEntries;
