@@ -92,7 +92,9 @@ for (const r of results) {
     row(r.scenario, "time floor (s)", r.floorMs / 1000, "", null);
     row(r.scenario, "wall ÷ floor", r.wallToFloor, "≤ 1.5", r.wallToFloor <= 1.5);
     row(r.scenario, "D1 statements per ticket", r.d1PerTicket, "", null);
-    row(r.scenario, "peak memory (MB, whole workerd)", r.peakMemoryMb, "< 128 per isolate", r.peakMemoryMb < 128);
+    // Locally one workerd holds the app, the simulators (every ticket and file in memory) and the
+    // test runner, so its peak is an upper bound on the run's isolates, not their figure.
+    row(r.scenario, "peak memory, whole workerd (MB)", r.peakMemoryMb, "isolate < 128 (bound only)", null);
   } else if (r.scenario === "engine-overhead") {
     row(r.scenario, "engine time per ticket (ms)", r.engineMsPerTicket, "< 2", r.engineMsPerTicket < 2);
     baselineMb = r.peakMemoryMb;

@@ -158,10 +158,10 @@ describe("a long run", () => {
     const asked = await stub.requestRun({ connectionId, mode: "quick", trigger: "manual", since: "2024-01-01T00:00:00Z" });
     const runId = asked.kind === "queued" ? asked.runId : "";
     await runAlarmUntilPaused(stub);
-    // Tickets go two at a time (the platform's concurrency): the other may have finished.
+    // Tickets go several at once: those already under way when the 429 came may have finished.
     const paused = await stub.progress();
     expect(paused).toMatchObject({ runId, phase: "applying", total: 9 });
-    expect(paused!.done).toBeLessThanOrEqual(1);
+    expect(paused!.done).toBeLessThan(9);
     await evictDurableObject(stub);
     await runAlarmsUntilIdle(stub);
     expect(await runRow(runId)).toMatchObject({ status: "success", created: 9, failed: 0, ticketsDone: 9 });

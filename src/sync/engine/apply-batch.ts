@@ -62,8 +62,8 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
   const finished: { side: Side; id: string }[] = [];
   let pauseMs: number | null = null;
   const queue = [...plan];
-  // Tickets of a batch go side by side, as many at once as both platforms allow (and no more
-  // than an invocation's six simultaneous connections): the wait is the platforms' latency.
+  // Tickets of a batch go side by side (no more than an invocation's six simultaneous
+  // connections), so the wait is the platforms' latency, not ours.
   const worker = async () => {
     for (let op = queue.shift(); op && pauseMs === null; op = queue.shift()) {
       const item = await applyWithChildren(deps, db, context, op, picklists, state);
@@ -80,7 +80,9 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
       for (const k of covered(op)) if (waiting.has(k)) finished.push({ side: k.startsWith("source:") ? "source" : "target", id: k.slice(k.indexOf(":") + 1) });
     }
   };
-  const parallel = Math.max(1, Math.min(MAX_PARALLEL, context.sides.source.rateLimit.concurrency, context.sides.target.rateLimit.concurrency));
+  // Enough tickets at once to keep both platforms busy; each side's own gate (load-connection)
+  // holds its calls to the platform's concurrency.
+  const parallel = Math.max(1, Math.min(MAX_PARALLEL, context.sides.source.rateLimit.concurrency + context.sides.target.rateLimit.concurrency));
   await Promise.all(Array.from({ length: parallel }, worker));
   if (pauseMs !== null) {
     await store.remove(finished);

@@ -10,6 +10,7 @@ import { connectionSettingsSchema, sideSettingsSchema, type ConnectionSettings, 
 import { clientForAccount, type AccountDeps } from "../../services/platform-accounts";
 import { scopeOf } from "../../auth/principal";
 import type { MappingRule } from "./mapping-rules";
+import { RequestGate } from "./request-gate";
 import type { Side } from "./types";
 
 export type SideContext = {
@@ -45,7 +46,9 @@ export async function loadConnection(deps: AccountDeps, connectionId: string): P
   const sides = {} as Record<Side, SideContext>;
   for (const row of sideRows) {
     if (!row.orgId || !row.platformAccountId) throw new ConnectionNotReady("The partner has not accepted the connection yet.");
-    const { client, connector, row: account } = await clientForAccount(deps, scopeOf({ orgId: row.orgId }), row.platformAccountId);
+    const gate = new RequestGate();
+    const { client, connector, row: account } = await clientForAccount({ ...deps, fetch: gate.wrap(deps.fetch) }, scopeOf({ orgId: row.orgId }), row.platformAccountId);
+    gate.limit = connector.facts.rateLimit.concurrency;
     sides[row.side] = {
       orgId: row.orgId,
       accountId: row.platformAccountId,
