@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 // The fault suite (`npm run test:faults`): whole syncs of 1,000 tickets against simulators that
 // fail at random, in workerd as the unit tests run. Kept out of `npm test`: it takes minutes.
 // FAULT_SEED=<n> replays a scenario with the seed a failing run printed; FAULT_RATE=<0..1> tries
-// another failure rate.
+// another failure rate, FAULT_KINDS=<429,500,hang,cut,malformed> only some faults.
 // Miniflare keeps D1 and Durable Object storage in SQLite files under the temporary directory,
 // and every write is synced to disk: on this machine's disk an insert takes ~6 ms, on tmpfs
 // ~1.5 ms, and a 1,000-ticket sync makes some 15,000 of them. Where /dev/shm exists (Linux, CI)
@@ -30,6 +30,7 @@ export default defineConfig(async () => {
             ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU=",
             FAULT_SEED: process.env.FAULT_SEED ?? "",
             FAULT_RATE: process.env.FAULT_RATE ?? "",
+            FAULT_KINDS: process.env.FAULT_KINDS ?? "",
           },
         },
       }),

@@ -31,3 +31,12 @@ export function failureRate(fixed: number): number {
   const override = (env as unknown as { FAULT_RATE?: string }).FAULT_RATE;
   return override && /^(0(\.\d+)?|1(\.0+)?)$/.test(override) ? Number(override) : fixed;
 }
+
+/** The fault kinds to inject: FAULT_KINDS from the environment (e.g. `hang,cut`) when set, to
+ * narrow down which one a failure needs; else all of `all`. */
+export function faultKinds<T extends { kind: string; status?: number }>(all: T[]): T[] {
+  const override = (env as unknown as { FAULT_KINDS?: string }).FAULT_KINDS;
+  if (!override) return all;
+  const wanted = new Set(override.split(",").map((k) => k.trim()));
+  return all.filter((f) => wanted.has(f.kind) || (f.status !== undefined && wanted.has(String(f.status))));
+}
