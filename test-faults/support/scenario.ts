@@ -55,6 +55,8 @@ export type ScenarioResult = {
 };
 
 const MAX_ALARMS_PER_REQUEST = 2_000;
+/** Quiet runs (nothing to do) in a row with the same differences before giving up. */
+const STUCK_AFTER = 2;
 
 export async function syncUntilConverged(options: ScenarioOptions): Promise<ScenarioResult> {
   const random = streams(options.seed);
@@ -87,6 +89,8 @@ export async function syncUntilConverged(options: ScenarioOptions): Promise<Scen
   const result: ScenarioResult = { converged: false, runs: 0, alarms: 0, evictions: 0, calls: {}, injected, checks: 0, last: null, statuses: [] };
 
   let first = true;
+  let stuck = 0;
+  let previous = "";
   while (result.runs < options.maxRuns) {
     setFaults(true);
     // Automatic runs: a manual one would meet the connection's cool-down between requests.
@@ -129,6 +133,15 @@ export async function syncUntilConverged(options: ScenarioOptions): Promise<Scen
       break;
     }
     console.log(`[faults] ${options.name}: not yet equal, ${report.problems.length} problems, e.g. ${report.problems.slice(0, 3).join(" | ")}`);
+    // Quiet runs that find nothing to do while the same differences stay: the engine believes it
+    // is done, and more runs will not change that.
+    const same = JSON.stringify(report.problems);
+    stuck = last.status === "no_tickets" && same === previous ? stuck + 1 : 0;
+    previous = same;
+    if (stuck >= STUCK_AFTER) {
+      console.log(`[faults] ${options.name}: ${STUCK_AFTER + 1} quiet runs in a row left the same ${report.problems.length} differences; stopping`);
+      break;
+    }
   }
   setFaults(false);
   for (const [name, plan] of Object.entries(options.faults)) result.calls[name] = plan.calls.length;
