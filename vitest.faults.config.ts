@@ -36,7 +36,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      include: ["test-faults/**/*.test.ts"],
+      include: ["test/faults/**/*.test.ts"],
       setupFiles: ["./test/setup.ts"],
       // One scenario is a whole backlog synced to convergence: minutes, not seconds.
       testTimeout: 600_000,

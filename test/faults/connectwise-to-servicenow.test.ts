@@ -3,14 +3,14 @@
 // platforms fail one call in ten at random, then run until both sides agree. Then the same with
 // the connection's Durable Object evicted at random points between chunks.
 import { beforeAll, describe, expect, it } from "vitest";
-import { connectwiseConnector } from "../src/connectors/connectwise/index";
-import { servicenowConnector } from "../src/connectors/servicenow/index";
-import { CONNECTWISE_SIMULATOR_DEFAULTS, createConnectWiseSimulator } from "../src/simulators/connectwise/app";
-import { createServiceNowSimulator } from "../src/simulators/servicenow/app";
-import { DEMO_CONNECTION_SETTINGS, DEMO_MAPPINGS, DEMO_SIDE_SETTINGS } from "../src/demo-connection";
-import { setupFirstOrganisation } from "../test/helpers";
-import { useSimulatorNetwork } from "../test/support/simulator-network";
-import { addAccount, createConnection } from "../test/support/sync-fixture";
+import { connectwiseConnector } from "../../src/connectors/connectwise/index";
+import { servicenowConnector } from "../../src/connectors/servicenow/index";
+import { CONNECTWISE_SIMULATOR_DEFAULTS, createConnectWiseSimulator } from "../../src/simulators/connectwise/app";
+import { createServiceNowSimulator } from "../../src/simulators/servicenow/app";
+import { DEMO_CONNECTION_SETTINGS, DEMO_MAPPINGS, DEMO_SIDE_SETTINGS } from "../../src/demo-connection";
+import { setupFirstOrganisation } from "../helpers";
+import { useSimulatorNetwork } from "../support/simulator-network";
+import { addAccount, createConnection } from "../support/sync-fixture";
 import { checkConvergence } from "./support/converge";
 import { failureRate, scenarioSeed } from "./support/random";
 import { syncUntilConverged, type ScenarioResult } from "./support/scenario";

@@ -3,11 +3,11 @@
 // in ten at random, then run until both agree. Then the same with the connection's Durable Object
 // evicted at random points between chunks.
 import { beforeAll, describe, expect, it } from "vitest";
-import { requestTrackerConnector } from "../src/connectors/request-tracker/index";
-import { createRequestTrackerSimulator } from "../src/simulators/request-tracker/app";
-import { setupFirstOrganisation } from "../test/helpers";
-import { useSimulatorNetwork } from "../test/support/simulator-network";
-import { addAccount, createConnection } from "../test/support/sync-fixture";
+import { requestTrackerConnector } from "../../src/connectors/request-tracker/index";
+import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
+import { setupFirstOrganisation } from "../helpers";
+import { useSimulatorNetwork } from "../support/simulator-network";
+import { addAccount, createConnection } from "../support/sync-fixture";
 import { checkConvergence } from "./support/converge";
 import { failureRate, scenarioSeed } from "./support/random";
 import { syncUntilConverged, type ScenarioResult } from "./support/scenario";

@@ -2,7 +2,7 @@
 // default lifecycle and priority range, each created with a message and carrying a public reply
 // (one in three with time taken on it), an internal comment, and one in ten a file on a comment.
 // Deterministic: ticket i is always the same.
-import type { RequestTrackerStore, RtTicket } from "../../src/simulators/request-tracker/store";
+import type { RequestTrackerStore, RtTicket } from "../../../src/simulators/request-tracker/store";
 import { fileBytes } from "./bytes";
 
 const STATUSES = ["new", "open", "stalled", "resolved", "rejected"];

@@ -5,10 +5,10 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { asc, eq } from "drizzle-orm";
-import { createDb } from "../../src/db/client";
-import { changeCursors, syncRuns } from "../../src/db/schema";
-import type { Fault, FaultPlan } from "../../src/simulators/faults";
-import { BUDGET_KEY, connectionSyncStub } from "../../src/sync/connection-sync";
+import { createDb } from "../../../src/db/client";
+import { changeCursors, syncRuns } from "../../../src/db/schema";
+import type { Fault, FaultPlan } from "../../../src/simulators/faults";
+import { BUDGET_KEY, connectionSyncStub } from "../../../src/sync/connection-sync";
 import type { Convergence } from "./converge";
 import { faultKinds, streams } from "./random";
 

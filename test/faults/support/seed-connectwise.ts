@@ -2,8 +2,8 @@
 // cost minutes and test nothing the fault suite is about): Service Desk tickets across every
 // status and priority, each with three notes (the description, an internal note, a reply), one in
 // ten with a document, one in three with time entries. Deterministic: ticket i is always the same.
-import type { ConnectWiseStore, CwTicket } from "../../src/simulators/connectwise/store";
-import { cwTimestamp } from "../../src/simulators/connectwise/store";
+import type { ConnectWiseStore, CwTicket } from "../../../src/simulators/connectwise/store";
+import { cwTimestamp } from "../../../src/simulators/connectwise/store";
 import { fileBytes } from "./bytes";
 
 const BOARD = { id: 1, name: "Service Desk" };

@@ -3,9 +3,9 @@
 // exactly one copy on the target and the reverse, the mapped fields agree per the mappings, and
 // every comment, file and time entry that should travel is on the other side exactly once, with
 // nothing echoed back and nothing extra. Returns the problems found, named ticket by ticket.
-import type { Attachment, Comment, Ticket, TimeEntry } from "../../src/connectors/canonical";
-import type { ConnectorClient } from "../../src/connectors/contract";
-import type { FieldMappingInput } from "../../src/schemas/connections";
+import type { Attachment, Comment, Ticket, TimeEntry } from "../../../src/connectors/canonical";
+import type { ConnectorClient } from "../../../src/connectors/contract";
+import type { FieldMappingInput } from "../../../src/schemas/connections";
 import { sha256 } from "./bytes";
 
 export type CheckedSide = {

@@ -4,13 +4,13 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
-import { CONNECTWISE_SIMULATOR_DEFAULTS, createConnectWiseSimulator } from "../src/simulators/connectwise/app";
-import { createServiceNowSimulator } from "../src/simulators/servicenow/app";
-import { DEMO_CONNECTION_SETTINGS, DEMO_MAPPINGS, DEMO_SIDE_SETTINGS } from "../src/demo-connection";
-import { connectionSyncStub } from "../src/sync/connection-sync";
-import { setupFirstOrganisation } from "../test/helpers";
-import { useSimulatorNetwork } from "../test/support/simulator-network";
-import { addAccount, createConnection } from "../test/support/sync-fixture";
+import { CONNECTWISE_SIMULATOR_DEFAULTS, createConnectWiseSimulator } from "../../src/simulators/connectwise/app";
+import { createServiceNowSimulator } from "../../src/simulators/servicenow/app";
+import { DEMO_CONNECTION_SETTINGS, DEMO_MAPPINGS, DEMO_SIDE_SETTINGS } from "../../src/demo-connection";
+import { connectionSyncStub } from "../../src/sync/connection-sync";
+import { setupFirstOrganisation } from "../helpers";
+import { useSimulatorNetwork } from "../support/simulator-network";
+import { addAccount, createConnection } from "../support/sync-fixture";
 import { seedConnectWiseBacklog } from "./support/seed-connectwise";
 
 const network = useSimulatorNetwork();
