@@ -78,11 +78,16 @@ function commentProblems(pair: Pair, lists: Record<"source" | "target", Comment[
   for (const from of ["source", "target"] as const) {
     const to = other(from);
     const copies = lists[to].filter((c) => COMMENT_REF.test(c.body));
+    // A platform that keeps the description as the ticket's first note too (ConnectWise): that
+    // note stays, the description travels as the description.
+    const first = [...lists[from]].sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+    const description = pair[from].description.trim();
     for (const original of lists[from].filter((c) => !ANY_REF.test(c.body))) {
       originals++;
       const text = original.body.trim();
       const found = copies.filter((c) => c.body.includes(text));
-      const travels = original.public ? sides[from].comments.public : sides[from].comments.internal;
+      const isDescription = original === first && description !== "" && text === description;
+      const travels = !isDescription && (original.public ? sides[from].comments.public : sides[from].comments.internal);
       const label = `${from} ${pair[from].number} comment ${original.id} "${text.slice(0, 40)}"`;
       if (travels && found.length === 0) problems.push(`lost: ${label} is not on the ${to} side`);
       if (found.length > 1) problems.push(`duplicate: ${label} is on the ${to} side ${found.length} times`);
