@@ -27,7 +27,7 @@ export type { EngineDeps, PlanSummary, RunRequest, RunResult, RunStatus, TicketH
 
 const DEFAULT_FIRST_RUN_DAYS = 30;
 /** Tickets planned and applied together; the budget is checked between batches. */
-const BATCH = 30;
+const BATCH = 10;
 /** A chunk stops once any count passes this share of its limit, so the next batch still fits. */
 const BUDGET_SHARE = 0.8;
 
