@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { createDb } from "../../src/db/client";
 import { syncRuns } from "../../src/db/schema";
 import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
 import { connectionSyncStub, retryDelayMs } from "../../src/sync/connection-sync";
+import { READ_ATTEMPTS } from "../../src/sync/engine/read-changes";
 import { api, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
 import { addAccount, createConnection } from "../support/sync-fixture";
@@ -26,8 +27,8 @@ beforeAll(async () => {
   );
 });
 
-describe("a run stopped by a rate limit", () => {
-  it("is retried no sooner than the platform's Retry-After", async () => {
+describe("a run that meets failing reads", () => {
+  it("pauses at a rate limit while listing, no sooner than the platform's Retry-After, and the same run goes on", async () => {
     network.mount("rt-a.sim.test", a.app);
     network.mount("rt-b.sim.test", b.app);
     a.faults.next({ kind: "status", status: 429, retryAfter: "30", body: JSON.stringify({ message: "Slow down" }) }, { method: "GET", path: /\/tickets$/ });
@@ -37,18 +38,36 @@ describe("a run stopped by a rate limit", () => {
     const stub = connectionSyncStub(env, org.organisation.id, connectionId);
     await runDurableObjectAlarm(stub);
     await stub.drain();
-    const [first] = await createDb(env.DB).select().from(syncRuns).where(eq(syncRuns.id, run.id));
-    expect(first).toMatchObject({ status: "failed", errorCode: "rate_limited" });
+    const [paused] = await createDb(env.DB).select().from(syncRuns).where(eq(syncRuns.id, run.id));
+    expect(paused).toMatchObject({ status: "running", errorCode: null });
     const alarm = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
     expect(alarm).not.toBeNull();
     expect(alarm!).toBeGreaterThanOrEqual(started + 30_000);
+    // Once due, the same run reads the page again and finishes; no retry run is needed.
+    while (await runDurableObjectAlarm(stub)) await stub.drain();
+    const [finished] = await createDb(env.DB).select().from(syncRuns).where(eq(syncRuns.id, run.id));
+    expect(finished!.status).toBe("success");
+    expect(await createDb(env.DB).select().from(syncRuns).where(eq(syncRuns.trigger, "retry"))).toEqual([]);
+  });
+
+  it("fails when a page keeps failing, and is retried later with backoff", async () => {
+    network.mount("rt-a.sim.test", a.app);
+    network.mount("rt-b.sim.test", b.app);
+    for (let i = 0; i < READ_ATTEMPTS; i++) a.faults.next({ kind: "status", status: 503 }, { method: "GET", path: /\/tickets$/ });
+    const stub = connectionSyncStub(env, org.organisation.id, connectionId);
+    await runInDurableObject(stub, (instance) => instance.requestRun({ connectionId, mode: "quick", trigger: "automatic" }));
+    let failed;
+    for (let n = 0; !failed && n < READ_ATTEMPTS + 1; n++) {
+      await runDurableObjectAlarm(stub);
+      await stub.drain();
+      [failed] = await createDb(env.DB).select().from(syncRuns).where(and(eq(syncRuns.connectionId, connectionId), eq(syncRuns.status, "failed")));
+    }
+    expect(failed).toMatchObject({ errorCode: "platform_unavailable" });
     const retries = await createDb(env.DB).select().from(syncRuns).where(eq(syncRuns.trigger, "retry"));
     expect(retries).toEqual([expect.objectContaining({ status: "queued", connectionId })]);
-    // The retry, once due, goes through.
-    await runDurableObjectAlarm(stub);
-    await stub.drain();
+    while (await runDurableObjectAlarm(stub)) await stub.drain();
     const [retried] = await createDb(env.DB).select().from(syncRuns).where(eq(syncRuns.id, retries[0]!.id));
-    expect(retried!.status).toBe("success");
+    expect(retried!.status).toMatch(/^(success|no_tickets)$/);
   });
 
   it("backs off exponentially with jitter, capped, and never before Retry-After", () => {

@@ -14,8 +14,9 @@ export type RunState = {
   startedAt: string;
   /** Where a side with no cursor yet starts listing. */
   firstRunSince: string;
-  /** Where listing goes on: side, which of its synced ticket types, the vendor's page cursor. */
-  reading: { side: Side; typeIndex: number; pageCursor: string | null; since: string; listedAt: number | null };
+  /** Where listing goes on: side, which of its synced ticket types, the vendor's page cursor;
+   * failed tries of the current page; re-reads by id done. */
+  reading: { side: Side; typeIndex: number; pageCursor: string | null; since: string; listedAt: number | null; failures?: number; reread?: number };
   /** The stored cursor each side started from (it decides what is new) and the one being built. */
   cursors: Record<Side, { from: Cursor; next: Cursor }>;
   /** Tickets whose sync failed in this run, re-read by id next run. */

@@ -89,8 +89,9 @@ export async function runChunk(deps: EngineDeps, store: WorkStore, budget: Chunk
     while (state.phase === "reading") {
       const spent = budget.exhausted(BUDGET_SHARE);
       if (spent) return await pause(store, state, 0, spent);
-      await readStep(context, state, store);
+      const outcome = await readStep(context, state, store);
       await store.saveState(state);
+      if (outcome) return await pause(store, state, outcome.retryInMs, "read failed, trying again");
     }
   } catch (err) {
     return { kind: "finished", result: await failRun(db, store, state, err) };
