@@ -14,7 +14,9 @@ export type Fault =
    * makes creates ambiguous and idempotency necessary. */
   | { kind: "lose_response" };
 
-export type FaultMatcher = { method?: string; path?: RegExp };
+/** Which calls a queued fault hits: by method, path, and query string (`?…`, for APIs that search
+ * through one path, as RT reads a ticket by id with `/tickets?query=id = 7`). */
+export type FaultMatcher = { method?: string; path?: RegExp; query?: RegExp };
 
 export class FaultPlan {
   latencyMs = 0;
@@ -73,8 +75,8 @@ export class FaultPlan {
     return this.calls.filter((c) => c.method !== "GET" && c.method !== "HEAD").length;
   }
 
-  take(method: string, path: string): Fault | null {
-    const index = this.queued.findIndex(({ match }) => (!match.method || match.method === method) && (!match.path || match.path.test(path)));
+  take(method: string, path: string, query = ""): Fault | null {
+    const index = this.queued.findIndex(({ match }) => (!match.method || match.method === method) && (!match.path || match.path.test(path)) && (!match.query || match.query.test(query)));
     if (index >= 0) return this.queued.splice(index, 1)[0]!.fault;
     if (this.failureRate > 0 && this.random() < this.failureRate) {
       return this.randomFaults[Math.floor(this.random() * this.randomFaults.length)] ?? null;
@@ -86,14 +88,15 @@ export class FaultPlan {
 /** Middleware applying `plan` before the simulator's handlers; `errorBody` renders the vendor's error shape. */
 export function faultMiddleware(plan: FaultPlan, errorBody: (status: number, message: string) => string): MiddlewareHandler {
   return async (c, next) => {
-    const path = new URL(c.req.url).pathname;
+    const url = new URL(c.req.url);
+    const path = url.pathname;
     plan.calls.push({ method: c.req.method, path });
     if (!plan.enter()) {
       return new Response(errorBody(429, "Too many concurrent requests"), { status: 429, headers: { "Content-Type": "application/json", "Retry-After": "1" } });
     }
     try {
       if (plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
-      const fault = plan.take(c.req.method, path);
+      const fault = plan.take(c.req.method, path, decodeURIComponent(url.search.replace(/\+/g, " ")));
       if (!fault) {
         const started = Date.now();
         await next();

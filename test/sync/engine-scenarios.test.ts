@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { requestTrackerConnector } from "../../src/connectors/request-tracker/index";
 import type { ConnectorClient } from "../../src/connectors/contract";
 import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
@@ -201,6 +201,42 @@ describe("the sync engine between two platforms", () => {
     expect(copiesOnB(expected.map((t) => t.number))).toEqual(expected.map(() => 1));
     const links = await createDb(env.DB).select().from(ticketLinks).where(eq(ticketLinks.connectionId, id));
     expect(links.filter((l) => l.state === "linked").length).toBe(expected.length);
+  });
+
+  it("writes the partner reference back on the next run when writing it after the create failed", async () => {
+    const id = await connection();
+    const expected = await sourceTickets();
+    a.faults.next({ kind: "status", status: 500 }, { method: "PUT", path: new RegExp(`/ticket/${expected[0]!.id}$`) });
+    const first = await run(id);
+    expect(first.status).toBe("success");
+    expect((await client("rt-a.sim.test").getTicket(expected[0]!.id, "ticket")).partnerReference).toBeNull();
+    const [item] = await createDb(env.DB).select().from(runItems).where(and(eq(runItems.runId, first.runId), eq(runItems.sourceTicketId, expected[0]!.id)));
+    expect(item!.vendorMessage).toMatch(/partner reference/);
+    // Re-read by id next run, though nothing on it changed, and the number written then.
+    await run(id);
+    const copy = await client("rt-b.sim.test").findByPartnerReference("ticket", expected[0]!.number);
+    expect((await client("rt-a.sim.test").getTicket(expected[0]!.id, "ticket")).partnerReference).toBe(copy!.number);
+    expect(copiesOnB([expected[0]!.number])).toEqual([1]);
+    // And then it is settled: a third run writes nothing.
+    a.faults.calls.length = 0;
+    await run(id);
+    expect(a.faults.writes()).toBe(0);
+  });
+
+  it("keeps a ticket whose read by id failed for the next run, without failing the run", async () => {
+    const id = await connection();
+    await run(id);
+    // A new ticket a webhook names, stamped older than any listing reaches: only the read by id
+    // brings it, and that read fails once.
+    const fresh = await client("rt-a.sim.test").createTicket("ticket", { title: "Named by a webhook", queueId: "3", statusId: "new", priorityId: "0", description: "x" });
+    a.store.tickets.find((t) => String(t.id) === fresh.id)!.LastUpdated = Date.parse("2023-12-01T00:00:00Z") / 1000;
+    a.faults.next({ kind: "status", status: 502 }, { method: "GET", path: /\/tickets$/, query: new RegExp(`id = ${fresh.id}\\b`) });
+    const hinted = await runSync(engineDeps(), { connectionId: id, mode: "quick", trigger: "webhook", hints: [{ side: "source", ticketId: fresh.id }] });
+    expect(hinted.status).not.toBe("failed");
+    expect(copiesOnB([fresh.number])).toEqual([0]);
+    // The next run reads it by id again (nothing else would bring it) and copies it.
+    await run(id);
+    expect(copiesOnB([fresh.number])).toEqual([1]);
   });
 
   it("shows a dry run's plan without writing anything", async () => {

@@ -123,7 +123,7 @@ async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionCo
   if (!item && all.some((c) => c.synced + c.failed + c.skipped > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
   if (item) item.children = { comments, attachments, timeEntries };
   // A ticket whose comments or files failed is read again next run, though its fields are in step.
-  if (item && item.outcome !== "failed" && all.some((c) => c.failed > 0)) state.retry[item.side].push(item.ticketId);
+  if (item && item.outcome !== "failed" && (item.retry || all.some((c) => c.failed > 0))) state.retry[item.side].push(item.ticketId);
   return item;
 }
 

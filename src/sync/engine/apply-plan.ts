@@ -12,7 +12,7 @@ import { nowIso } from "../../lib/time";
 import { readField } from "./field-access";
 import type { ConnectionContext } from "./load-connection";
 import type { MappingRule } from "./mapping-rules";
-import { TYPES_KEY } from "./plan-changes";
+import { PARTNER_KEY, TYPES_KEY } from "./plan-changes";
 import { syncCodeForKind, SyncItemError, type SyncErrorCode } from "./sync-errors";
 import type { ChildCounts } from "./child-links";
 import { otherSide, type Conflict, type LinkState, type PlannedOperation, type Side, type SyncedValues } from "./types";
@@ -36,6 +36,8 @@ export type ItemRecord = {
   ticketId: string;
   /** The platform's Retry-After on a rate-limited failure: the run pauses rather than fail on. */
   retryAfterSeconds?: number | null;
+  /** Done, but something of it is left for the next run: re-read this ticket then. */
+  retry?: boolean;
   /** The pair's link as this operation left it (not stored with the item): saves reading it back. */
   linkState?: LinkState;
 };
@@ -129,7 +131,16 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
       }
       created = await target.client.createTicket(ticketType, fields);
     }
+    // Show the partner's number on the original too, where the platform has a field for it. A
+    // failure leaves the pair marked, and the original is re-read next run to write it then.
+    let vendorMessage: string | null = null;
     const synced = syncedFrom(context.rules, op.synced, op.on, created);
+    try {
+      await context.sides[from].client.updateTicket(op.from.id, op.from.ticketType, { partnerReference: created.number });
+    } catch (err) {
+      vendorMessage = `Created, but writing the partner reference back failed (it is tried again next run): ${err instanceof ConnectorError ? err.vendorMessage : String(err)}`;
+      synced[PARTNER_KEY] = from === "source" ? { source: "missing", target: null } : { source: null, target: "missing" };
+    }
     const now = nowIso();
     await db
       .update(ticketLinks)
@@ -141,17 +152,10 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
         updatedAt: now,
       })
       .where(eq(ticketLinks.id, linkId));
-    // Show the partner's number on the original too, where the platform has a field for it.
-    let vendorMessage: string | null = null;
-    try {
-      await context.sides[from].client.updateTicket(op.from.id, op.from.ticketType, { partnerReference: created.number });
-    } catch (err) {
-      vendorMessage = `Created, but writing the partner reference back failed: ${err instanceof ConnectorError ? err.vendorMessage : String(err)}`;
-    }
     const createdIds = op.on === "target" ? { targetTicketId: created.id, targetNumber: created.number } : { sourceTicketId: created.id, sourceNumber: created.number };
     const ids2 = { sourceTicketId: base.sourceTicketId, sourceNumber: base.sourceNumber, targetTicketId: base.targetTicketId, targetNumber: base.targetNumber, ...createdIds };
     const linkState: LinkState = { id: linkId, state: "linked", originSide: from, ...ids2, synced };
-    return { ...base, ...createdIds, outcome: "created", linkId, errorCode: null, errorMessage: null, vendorMessage, linkState };
+    return { ...base, ...createdIds, outcome: "created", linkId, errorCode: null, errorMessage: null, vendorMessage, linkState, retry: vendorMessage !== null };
   } catch (err) {
     const f = failure(err);
     return { ...base, outcome: "failed", linkId: op.resumeLinkId ? linkId : null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor, retryAfterSeconds: f.retryAfterSeconds ?? null };

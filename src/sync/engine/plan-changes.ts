@@ -22,6 +22,9 @@ export type PlanInput = {
 
 /** Where each side's ticket type of a pair is remembered, beside the per-rule values. */
 export const TYPES_KEY = "$ticketTypes";
+/** Where a pair remembers that a side still lacks its partner's number (writing it back after the
+ * create failed): the pair's next update writes it. */
+export const PARTNER_KEY = "$partnerReferenceMissing";
 
 const idOf = (link: LinkState, side: Side) => (side === "source" ? link.sourceTicketId : link.targetTicketId);
 
@@ -156,6 +159,14 @@ function planUpdate(input: PlanInput, link: LinkState, source: Ticket | undefine
   } catch (err) {
     if (err instanceof SyncItemError) return { kind: "fail", ticket, side, code: err.code, message: err.message, link };
     throw err;
+  }
+  const missing = link.synced[PARTNER_KEY];
+  if (missing) {
+    for (const s of ["source", "target"] as const) {
+      const partner = s === "source" ? link.targetNumber : link.sourceNumber;
+      if (missing[s] && partner) (writesTo[s] ??= {}).partnerReference = partner;
+    }
+    delete synced[PARTNER_KEY];
   }
   if (!writesTo.source && !writesTo.target) return { kind: "in_sync", ticket, side, link };
   const closes = Boolean((source?.closed && writesTo.target?.statusId) || (target?.closed && writesTo.source?.statusId));
