@@ -39,32 +39,48 @@ function skipReason(context: ConnectionContext, from: Side, file: Attachment): s
 /**
  * Streams a download into R2 while hashing it, chunk by chunk (workerd cannot pipe one native
  * transform stream into another, so the chunks are pumped by hand). Returns the SHA-256.
+ * A download cut off midway aborts the upload and waits for it to end: an upload left open
+ * would keep the invocation (and the connection's Durable Object) busy long after the run.
  */
 async function stage(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array>, size: number | null, contentType: string): Promise<string> {
   const digest = new crypto.DigestStream("SHA-256");
+  // Rejected when the hash is aborted below; handled here so that is not an unhandled rejection.
+  digest.digest.catch(() => undefined);
   const hash = digest.getWriter();
   const reader = body.getReader();
-  if (size === null) {
-    // No length to promise R2: the file is bounded by the size limit, so buffering is safe.
-    const chunks: Uint8Array[] = [];
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      chunks.push(r.value);
-      await hash.write(r.value);
+  try {
+    if (size === null) {
+      // No length to promise R2: the file is bounded by the size limit, so buffering is safe.
+      const chunks: Uint8Array[] = [];
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        chunks.push(r.value);
+        await hash.write(r.value);
+      }
+      await bucket.put(key, await new Blob(chunks).arrayBuffer(), { httpMetadata: { contentType } });
+    } else {
+      // R2 needs the length of a streamed body up front.
+      const { readable, writable } = new FixedLengthStream(size);
+      const upload = bucket.put(key, readable, { httpMetadata: { contentType } });
+      const out = writable.getWriter();
+      try {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          await out.write(r.value);
+          await hash.write(r.value);
+        }
+        await out.close();
+      } catch (err) {
+        await out.abort(err).catch(() => undefined);
+        await upload.catch(() => undefined);
+        throw err;
+      }
+      await upload;
     }
-    await bucket.put(key, await new Blob(chunks).arrayBuffer(), { httpMetadata: { contentType } });
-  } else {
-    // R2 needs the length of a streamed body up front.
-    const { readable, writable } = new FixedLengthStream(size);
-    const upload = bucket.put(key, readable, { httpMetadata: { contentType } });
-    const out = writable.getWriter();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      await out.write(r.value);
-      await hash.write(r.value);
-    }
-    await out.close();
-    await upload;
+    await hash.close();
+  } catch (err) {
+    await reader.cancel(err).catch(() => undefined);
+    await hash.abort(err).catch(() => undefined);
+    throw err;
   }
-  await hash.close();
   return bytesToHex(new Uint8Array(await digest.digest));
 }
 
