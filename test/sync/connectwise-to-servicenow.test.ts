@@ -57,6 +57,13 @@ describe("ConnectWise to ServiceNow", () => {
     expect(incident.status?.id).toBe(statusPair);
     expect(incident.priority?.id).toBe(sample.priority!.id);
     expect((await cwClient().getTicket(sample.id, "ticket")).partnerReference).toBe(incident.number);
+    // ConnectWise keeps the initial description as the ticket's first Discussion note as well:
+    // it travels as the description, never again as a comment.
+    const described = boardTickets.find((t) => t.initialDescription && cw.store.notesOf(t.id).length > 1)!;
+    const describedIncident = (await snClient().findByPartnerReference("incident", String(described.id)))!;
+    const copied = await snClient().listComments(describedIncident.id, "incident");
+    expect(copied.length).toBe(cw.store.notesOf(described.id).filter((n) => !n.internalAnalysisFlag).length - 1);
+    expect(copied.some((c) => c.body.includes(described.initialDescription!))).toBe(false);
 
     // Then the customer resolves it on ServiceNow, and the MSP sees it resolved.
     const open = boardTickets.find((t) => t.status.id === 11 || t.status.id === 12)!;

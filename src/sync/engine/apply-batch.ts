@@ -21,7 +21,7 @@ import { syncAttachments } from "./sync-attachments";
 import { syncComments } from "./sync-comments";
 import { syncCodeForKind } from "./sync-errors";
 import { syncTimeEntries } from "./sync-time-entries";
-import type { PlannedOperation, Side } from "./types";
+import { otherSide, type PlannedOperation, type Side } from "./types";
 
 export type BatchOutcome = { handled: number; pauseMs: number | null };
 
@@ -116,7 +116,8 @@ async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionCo
   };
   // A ticket created just now (not a create resumed or looked up) has nothing of its own yet.
   const fresh = op.kind === "create" && item?.outcome === "created" && !op.resumeLinkId && !op.lookUpFirst ? op.on : null;
-  const comments = await childSafely(() => syncComments(db, context, link, fresh));
+  const descriptions: Partial<Record<Side, string>> = op.kind === "create" ? { [otherSide(op.on)]: op.from.description } : { [op.side]: op.ticket.description };
+  const comments = await childSafely(() => syncComments(db, context, link, fresh, descriptions));
   const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments, fresh));
   const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf, fresh));
   const all = [comments, attachments, timeEntries];

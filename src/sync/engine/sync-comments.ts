@@ -39,7 +39,12 @@ function eligible(context: ConnectionContext, side: Side, comment: Comment): boo
   return comments.noteTypes.length === 0 || comments.noteTypes.includes(comment.kind);
 }
 
-export async function syncComments(db: Db, context: ConnectionContext, link: LinkState, fresh: Side | null = null): Promise<ChildCounts> {
+/**
+ * `descriptions`: the tickets' descriptions where the run read them. Some platforms keep the
+ * description as the ticket's first note too (ConnectWise's initial description); that note is
+ * recorded as skipped, never copied: the description already travels as the description.
+ */
+export async function syncComments(db: Db, context: ConnectionContext, link: LinkState, fresh: Side | null = null, descriptions: Partial<Record<Side, string>> = {}): Promise<ChildCounts> {
   const counts = emptyCounts();
   const enabled = (["source", "target"] as const).some((s) => context.sides[s].settings.comments.public || context.sides[s].settings.comments.internal);
   if (!enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
@@ -50,14 +55,16 @@ export async function syncComments(db: Db, context: ConnectionContext, link: Lin
   const records = fresh ? [] : await db.select().from(commentLinks).where(eq(commentLinks.ticketLinkId, link.id));
   // Every comment id either side already knows: originals we handled and copies we wrote.
   const known = knownIds(records);
-  const todo: { from: Side; comment: Comment; ref: string; recorded: boolean }[] = [];
+  const todo: { from: Side; comment: Comment; ref: string; recorded: boolean; skip: boolean }[] = [];
   for (const from of ["source", "target"] as const) {
     const ordered = [...lists[from]].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    for (const comment of ordered) {
+    const description = descriptions[from]?.trim();
+    for (const [index, comment] of ordered.entries()) {
       if (known[from].has(comment.id) || REF.test(comment.body)) continue;
       if (!eligible(context, from, comment)) continue;
       const existing = records.find((r) => r.originSide === from && r.originId === comment.id);
-      todo.push({ from, comment, ref: existing?.id ?? newId("cml"), recorded: Boolean(existing) });
+      const isDescription = index === 0 && Boolean(description) && comment.body.trim() === description;
+      todo.push({ from, comment, ref: existing?.id ?? newId("cml"), recorded: Boolean(existing), skip: isDescription });
     }
   }
   if (todo.length === 0) return counts;
@@ -68,8 +75,12 @@ export async function syncComments(db: Db, context: ConnectionContext, link: Lin
   const pending = todo.filter((t) => !t.recorded).map((t) => ({ id: t.ref, ticketLinkId: link.id, originSide: t.from, originId: t.comment.id, state: "pending" as const, createdAt: now, updatedAt: now }));
   for (const rows of chunks(pending, ROWS_PER_STATEMENT)) await db.insert(commentLinks).values(rows);
   const outcomes: (typeof commentLinks.$inferInsert)[] = [];
-  for (const { from, comment, ref } of todo) {
+  for (const { from, comment, ref, skip } of todo) {
     const to = otherSide(from);
+    if (skip) {
+      outcomes.push({ id: ref, ticketLinkId: link.id, originSide: from, originId: comment.id, createdAt: now, updatedAt: nowIso(), copyId: null, state: "skipped", errorCode: null, errorMessage: "the ticket's description, carried as the description" });
+      continue;
+    }
     // A copy written before its answer was lost carries our ref: adopt it instead of writing again.
     const adopted = lists[to].find((c) => REF.exec(c.body)?.[1] === ref);
     const base = { id: ref, ticketLinkId: link.id, originSide: from, originId: comment.id, createdAt: now, updatedAt: nowIso() };
