@@ -122,9 +122,9 @@ export async function journey({ page, baseUrl, step }) {
     await page.getByText("Initial sync required").first().waitFor();
     await page.getByLabel("Start date").fill("2024-03-01");
     await page.getByLabel(/Quick sync/).check();
-    // The simulators answer in microseconds; with some latency, as real platforms have, the run
-    // lasts long enough to watch its bar move.
-    await page.request.post(`${origin}/__sim/_control/latency?ms=25`);
+    // The simulators answer in microseconds; with the latency of a real platform the run lasts
+    // long enough to watch its bar move (at 25 ms it could end within the first 1 s poll).
+    await page.request.post(`${origin}/__sim/_control/latency?ms=150`);
     await page.getByRole("button", { name: "Start sync" }).click();
     await page.getByText("Sync started.").waitFor();
     // The bar is there while the run waits or goes, then the polled card shows the result.
