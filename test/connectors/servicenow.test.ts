@@ -213,16 +213,27 @@ describe("ServiceNow comments, attachments, time worked and contacts", () => {
     expect(comments[0]).toMatchObject({ body: `Any update on ${ticket.number}?`, format: "text", author: { name: "abel.tuter" } });
   });
 
-  it("adds a public comment and an internal HTML work note, and reads both back", async () => {
+  it("adds a public comment and an internal HTML work note with one call each, and lists both once", async () => {
     const { sim, client } = setup();
     const id = sim.store.list("incident")[5]!.sys_id!;
+    const before = await client.listComments(id, "incident");
+    sim.faults.calls.length = 0;
     const publicNote = await client.addComment(id, "incident", { body: "We are on it.", format: "text", public: true });
     const internal = await client.addComment(id, "incident", { body: "<p>Root cause: <b>DNS</b></p>", format: "html", public: false });
-    expect(publicNote).toMatchObject({ kind: "comments", public: true, body: "We are on it.", author: { name: "lockstep.integration" } });
+    expect(sim.faults.calls.map((c) => `${c.method} ${c.path}`)).toEqual([`PATCH /api/now/table/incident/${id}`, `PATCH /api/now/table/incident/${id}`]);
+    expect(publicNote).toMatchObject({ kind: "comments", public: true, body: "We are on it.", format: "text", author: { name: "lockstep.integration" } });
     expect(internal).toMatchObject({ kind: "work_notes", public: false, body: "<p>Root cause: <b>DNS</b></p>", format: "html" });
     expect(sim.store.writes.slice(-2).map((w) => w.body)).toEqual([{ comments: "We are on it." }, { work_notes: "[code]<p>Root cause: <b>DNS</b></p>[/code]" }]);
+    // The PATCH answer is the incident, so the ids are the writes' own, never a journal row's.
+    expect(publicNote.id).not.toBe(internal.id);
     const listed = await client.listComments(id, "incident");
-    expect(listed.map((c) => c.id)).toEqual(expect.arrayContaining([publicNote.id, internal.id]));
+    const added = listed.slice(before.length);
+    expect(added.map((c) => [c.kind, c.body, c.format, c.author?.name])).toEqual([
+      ["comments", "We are on it.", "text", "lockstep.integration"],
+      ["work_notes", "<p>Root cause: <b>DNS</b></p>", "html", "lockstep.integration"],
+    ]);
+    expect(listed.map((c) => c.id)).not.toContain(publicNote.id);
+    expect(Date.parse(publicNote.createdAt)).toBeLessThanOrEqual(Date.parse(added[0]!.createdAt) + 1000);
   });
 
   it("uploads and downloads an attachment as streams with identical bytes, size and content type", async () => {

@@ -18,6 +18,7 @@ import {
   recordToTimeEntry,
   ticketWriteToPayload,
   timeEntryWriteToPayload,
+  writtenComment,
 } from "./mapping";
 
 const DEFAULT_PAGE_SIZE = 200;
@@ -121,13 +122,9 @@ function create(context: ConnectorContext<ServiceNowCredentials, ServiceNowSetti
     async addComment(ticketId, ticketType, comment): Promise<Comment> {
       const kind = comment.kind ?? (comment.public ? "comments" : "work_notes");
       if (!NOTE_TYPES.some((type) => type.id === kind)) throw new ConnectorError("validation", `"${kind}" is not a ServiceNow journal field (comments or work_notes)`);
-      const value = journalValue(comment.body, comment.format);
-      // Journal fields append on write: PATCH the ticket, then read back the entry it created.
-      await api.patchRecord(table(ticketType), ticketId, { [kind]: value });
-      const recent = await api.listPlain("sys_journal_field", { query: `element_id=${literal(ticketId)}^element=${kind}^ORDERBYDESCsys_created_on`, limit: 20 });
-      const entry = recent.records.find((record) => record.value === value);
-      if (!entry) throw new ConnectorError("invalid_response", `ServiceNow took the ${kind} entry but it is not in sys_journal_field (check the read ACL on that table)`);
-      return journalToComment(entry);
+      // Journal fields append on write: the PATCH adds the entry, and its answer is the ticket.
+      const ticket = await api.patchRecord(table(ticketType), ticketId, { [kind]: journalValue(comment.body, comment.format) });
+      return writtenComment(ticket, kind, comment);
     },
 
     async listAttachments(ticketId, ticketType) {

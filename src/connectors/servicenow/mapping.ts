@@ -3,7 +3,7 @@
 // the id the platform writes back, the display value is the name people see. Nothing is lost:
 // unmapped fields go to `extra` verbatim, and a display value that the canonical fields cannot
 // reproduce is kept under `extra.$display`.
-import type { Attachment, Comment, Person, Ref, Ticket, TicketWrite, TimeEntry, TimeEntryWrite } from "../canonical";
+import type { Attachment, Comment, CommentWrite, Person, Ref, Ticket, TicketWrite, TimeEntry, TimeEntryWrite } from "../canonical";
 import { ConnectorError } from "../errors";
 import type { ServiceNowSettings } from "./config";
 
@@ -194,6 +194,29 @@ export function commentToJournal(comment: Comment): PlainRecord {
 
 export function journalValue(body: string, format: "text" | "html"): string {
   return format === "html" ? `[code]${body}[/code]` : body;
+}
+
+/**
+ * The comment a journal write made, from the PATCH answer alone. That answer is the ticket, and
+ * ServiceNow documents no way to learn the new sys_journal_field row from it (reading the row
+ * back costs a second call per comment), so the id is the write's own: the ticket, the journal
+ * field and the ticket's update count after the write. It never equals a journal row's sys_id;
+ * the sync recognises its copies in sys_journal_field by the reference in their text instead.
+ */
+export function writtenComment(ticket: SnRecord, kind: string, write: CommentWrite): Comment {
+  const value = (name: string) => field(ticket, name).value;
+  const updates = value("sys_mod_count") || value("sys_updated_on");
+  const author = value("sys_updated_by");
+  return {
+    id: `${value("sys_id")}/${kind}@${updates}`,
+    body: write.body,
+    format: write.format,
+    public: kind === "comments",
+    kind,
+    author: author ? { id: null, name: author, email: null } : null,
+    createdAt: snTimeToIso(value("sys_updated_on")),
+    extra: { name: value("sys_class_name"), element_id: value("sys_id") },
+  };
 }
 
 export function attachmentFromRecord(record: PlainRecord): Attachment {
