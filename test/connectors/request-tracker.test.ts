@@ -124,6 +124,34 @@ describe("reading and writing tickets", () => {
     expect(await client.findByPartnerReference("ticket", "CW-000")).toBeNull();
   });
 
+  it("creates a ticket with one call when the write says all RT keeps, and returns what RT then shows", async () => {
+    const client = connect();
+    await client.createTicket("ticket", { title: "Warm-up", queueId: "3", statusId: "new", priorityId: "0" });
+    sim.faults.calls.length = 0;
+    const created = await client.createTicket("ticket", {
+      title: "Disk full", description: "Line one\nLine two", queueId: "3", statusId: "open", priorityId: "60",
+      requester: { id: "carol@acme.example", name: "Carol Customer", email: "carol@acme.example" }, partnerReference: "CW-4242",
+    });
+    // The queue list was read once for the first create; this one is the POST alone.
+    expect(sim.faults.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /REST/2.0/ticket"]);
+    const read = await connect().getTicket(created.id, "ticket");
+    for (const field of ["id", "number", "title", "description", "status", "priority", "queue", "requester", "assignee", "partnerReference", "closed", "updatedBy"] as const) {
+      expect(created[field], field).toEqual(read[field]);
+    }
+    expect(created.extra.rtRawPriority).toBe(60);
+    expect(Math.abs(Date.parse(created.createdAt) - Date.parse(read.createdAt))).toBeLessThanOrEqual(2_000);
+  });
+
+  it("reads a created ticket back when RT may have changed what was written", async () => {
+    const client = connect();
+    sim.faults.calls.length = 0;
+    // An owner may be refused without failing the create, and a custom field RT cannot find is only logged.
+    const created = await client.createTicket("ticket", { title: "Owned", description: "Body", queueId: "Support", statusId: "new", priorityId: "0", assigneeId: "alice", customFields: { Nonexistent: "x" } });
+    expect(sim.faults.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /REST/2.0/ticket", "GET /REST/2.0/tickets"]);
+    expect(created).toMatchObject({ description: "Body", assignee: { id: "alice" }, queue: { id: "3", name: "Support" } });
+    expect(created.customFields.Nonexistent).toBeUndefined();
+  });
+
   it("updates only the changed fields and closes with a resolved status", async () => {
     const client = connect();
     const updated = await client.updateTicket("2", "ticket", { title: "Renamed", statusId: "resolved" });
@@ -136,6 +164,13 @@ describe("reading and writing tickets", () => {
     expect(err.kind).toBe("validation");
     expect(err.vendorMessage).toContain("isn't a valid status");
   });
+
+  it("reports a partner reference RT did not keep (its custom field missing) instead of passing it over", async () => {
+    const err = await failure(connect(TOKEN, { partnerReferenceField: "Partner Ticket" }).updateTicket("2", "ticket", { partnerReference: "CW-1" }));
+    expect(err.kind).toBe("validation");
+    const written = await connect().updateTicket("2", "ticket", { partnerReference: "CW-2" });
+    expect(written.partnerReference).toBe("CW-2");
+  });
 });
 
 describe("comments and time", () => {
@@ -145,14 +180,33 @@ describe("comments and time", () => {
     expect(comments[0]).toMatchObject({ body: "<p>We are looking into it.</p>", author: { id: "alice", name: "Alice Agent" } });
   });
 
-  it("adds a public reply through /correspond and an internal note through /comment", async () => {
+  it("adds a public reply through /correspond and an internal note through /comment, one call each", async () => {
     const client = connect();
+    await client.listComments("3", "ticket");
+    sim.faults.calls.length = 0;
     const reply = await client.addComment("3", "ticket", { body: "Fixed it", format: "text", public: true });
     const note = await client.addComment("3", "ticket", { body: "<b>internal</b>", format: "html", public: false });
-    expect(sim.store.writeBodies.slice(-2).map((w) => w.path)).toEqual(["/REST/2.0/ticket/3/correspond", "/REST/2.0/ticket/3/comment"]);
+    expect(sim.faults.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /REST/2.0/ticket/3/correspond", "POST /REST/2.0/ticket/3/comment"]);
     expect([reply.kind, reply.public, note.kind, note.public, note.format]).toEqual(["correspond", true, "comment", false, "html"]);
+    // The same client lists them: what it read before the writes is not reused.
     const listed = await client.listComments("3", "ticket");
-    expect(listed.slice(-2).map((c) => [c.id, c.body])).toEqual([[reply.id, "Fixed it"], [note.id, "<b>internal</b>"]]);
+    expect(listed.slice(-2).map((c) => [c.id, c.body, c.kind, c.author?.id])).toEqual([[reply.id, "Fixed it", "correspond", "lockstep"], [note.id, "<b>internal</b>", "comment", "lockstep"]]);
+  });
+
+  it("reads a ticket's description, comments and time from its history and message texts, once", async () => {
+    const client = connect();
+    sim.faults.calls.length = 0;
+    const ticket = await client.getTicket("4", "ticket");
+    const comments = await client.listComments("4", "ticket");
+    const entries = await client.listTimeEntries!("4", "ticket");
+    expect(sim.faults.calls.map((c) => `${c.method} ${c.path}`).sort()).toEqual(["GET /REST/2.0/ticket/4/attachments", "GET /REST/2.0/ticket/4/history", "GET /REST/2.0/tickets"]);
+    // The same as a client that reads each on its own.
+    const fresh = () => connect();
+    expect(ticket.description).toBe((await fresh().getTicket("4", "ticket")).description);
+    expect(comments).toEqual(await fresh().listComments("4", "ticket"));
+    expect(entries).toEqual(await fresh().listTimeEntries!("4", "ticket"));
+    expect(ticket.description).not.toBe("");
+    expect(entries.length).toBeGreaterThan(0);
   });
 
   it("reads a message's text without downloading the files it carries", async () => {

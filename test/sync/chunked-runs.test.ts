@@ -131,12 +131,12 @@ describe("a long run", () => {
     const stops = new Set<string>();
     let chunks = 0;
     for (;;) {
-      const budget = new ChunkBudget({ ...DEFAULT_BUDGET, subrequests: 60, d1Queries: 100 });
+      const budget = new ChunkBudget({ ...DEFAULT_BUDGET, subrequests: 40, d1Queries: 100 });
       const deps = { ...engineDeps(), fetch: budget.countFetch(engineDeps().fetch), db: createDb(budget.countD1(env.DB)) };
       const outcome = await runChunk(deps, store, budget);
       chunks++;
       // Batches are sized to what is left, so a chunk passes 80% of a limit by one ticket at most.
-      expect(budget.use.subrequests).toBeLessThanOrEqual(60);
+      expect(budget.use.subrequests).toBeLessThanOrEqual(40);
       expect(budget.use.d1Queries).toBeLessThanOrEqual(100);
       if (outcome.kind === "finished") {
         expect(outcome.result.counts.created).toBe(12);

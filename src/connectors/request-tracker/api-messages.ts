@@ -37,33 +37,46 @@ export async function transactionParts(api: RtApi, txnId: string): Promise<RtAtt
   return data.items;
 }
 
+export type MessageText = { ContentType: string; Content: string };
+
 /**
- * The message text of a transaction: its first text part that is not a file. Only parts without
- * a file name are asked for (QueryByJSON on the collection), because a listed part's Content is
- * its whole body: a message carrying a 3 MB file would otherwise cost over 6 MB of JSON.
+ * The text of every message on a ticket, by transaction id: each message's first text part that
+ * is not a file. One listing of the ticket's parts (Resource/Attachments.pm, the same collection
+ * as a transaction's, with QueryByJSON) instead of one per transaction. Only parts without a file
+ * name are asked for, because a listed part's Content is its whole body: a message carrying a
+ * 3 MB file would otherwise cost over 6 MB of JSON. A part names its transaction by plain id
+ * (RT::Attachment has no TransactionIdObj to expand), so the kinds come from the history.
  */
-export async function messageText(api: RtApi, txnId: string): Promise<{ ContentType: string; Content: string } | null> {
-  const search = new URLSearchParams([
-    ["query", JSON.stringify([{ field: "Filename", operator: "IS", value: "NULL" }])],
-    ["fields", "Filename,ContentType,Content"], ["per_page", String(PAGE)],
-  ]);
-  const { data } = await api.http.json("GET", `${REST}/transaction/${encodeURIComponent(txnId)}/attachments?${search}`, collectionSchema(attachmentItemSchema));
-  const part = data.items.find((p) => !p.Filename && /^text\/(plain|html)/.test(p.ContentType));
-  return part ? { ContentType: part.ContentType.split(";")[0]!, Content: part.Content ?? "" } : null;
+export async function ticketTexts(api: RtApi, ticketId: string): Promise<Map<string, MessageText>> {
+  const parts = await allPages(async (page) => {
+    const search = new URLSearchParams([
+      ["query", JSON.stringify([{ field: "Filename", operator: "IS", value: "NULL" }])],
+      ["fields", "ContentType,Content,TransactionId"], ["orderby", "id"], ["order", "ASC"], ["page", String(page)], ["per_page", String(PAGE)],
+    ]);
+    const { data } = await api.http.json("GET", `${REST}/ticket/${encodeURIComponent(ticketId)}/attachments?${search}`, collectionSchema(attachmentItemSchema));
+    return data;
+  });
+  const texts = new Map<string, MessageText>();
+  for (const part of parts) {
+    const txn = typeof part.TransactionId === "object" ? part.TransactionId.id : part.TransactionId;
+    if (!txn || texts.has(txn) || part.Filename || !/^text\/(plain|html)/.test(part.ContentType)) continue;
+    texts.set(txn, { ContentType: part.ContentType.split(";")[0]!, Content: part.Content ?? "" });
+  }
+  return texts;
+}
+
+/** A ticket's history and the text of its messages: what its description, comments and time entries are made of. */
+export type TicketMessages = { history: RtTransaction[]; texts: Map<string, MessageText> };
+
+export async function ticketMessages(api: RtApi, ticketId: string): Promise<TicketMessages> {
+  const [txns, texts] = await Promise.all([history(api, ticketId), ticketTexts(api, ticketId)]);
+  return { history: txns, texts };
 }
 
 /** RT has no description field: it is the text of the ticket's Create transaction. */
-export async function description(api: RtApi, ticketId: string): Promise<string> {
-  const search = new URLSearchParams([["fields", "Type"], ["orderby", "id"], ["order", "ASC"], ["per_page", "1"]]);
-  const { data } = await api.http.json("GET", `${REST}/ticket/${encodeURIComponent(ticketId)}/history?${search}`, collectionSchema(attachmentItemSchema.pick({ id: true }).extend({ Type: transactionSchema.shape.Type })));
-  const create = data.items.find((t) => t.Type === "Create");
-  return create ? (await messageText(api, create.id))?.Content ?? "" : "";
-}
-
-// https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /transaction/:id)
-export async function transaction(api: RtApi, txnId: string): Promise<RtTransaction> {
-  const { data } = await api.http.json("GET", `${REST}/transaction/${encodeURIComponent(txnId)}?fields[Creator]=Name,EmailAddress,RealName`, transactionSchema);
-  return data;
+export function descriptionOf(messages: TicketMessages): string {
+  const create = messages.history.find((t) => t.Type === "Create");
+  return create ? messages.texts.get(create.id)?.Content ?? "" : "";
 }
 
 /** The new transaction's id, from the Location header RT sets on 201 (Resource/Message.pm create_path). */
@@ -73,10 +86,17 @@ function createdTransactionId(response: Response): string {
   return match[1]!;
 }
 
+/** When RT answered, to the second (its Date header), as RT's own W3CDTF dates read; our clock when there is none. */
+export function answeredAt(response: Response): string {
+  const date = Date.parse(response.headers.get("Date") ?? "");
+  return new Date(Number.isNaN(date) ? Date.now() : date).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 // https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (POST /ticket/:id/correspond, /comment; Replying/Commenting Tickets)
-export async function postMessage(api: RtApi, ticketId: string, kind: "correspond" | "comment", body: Record<string, unknown>): Promise<string> {
+/** Posts a message; the answer names the new transaction (Location) and nothing else of it. */
+export async function postMessage(api: RtApi, ticketId: string, kind: "correspond" | "comment", body: Record<string, unknown>): Promise<{ id: string; at: string }> {
   const { response } = await api.http.json("POST", `${REST}/ticket/${encodeURIComponent(ticketId)}/${kind}`, messagesSchema, { json: body });
-  return createdTransactionId(response);
+  return { id: createdTransactionId(response), at: answeredAt(response) };
 }
 
 // https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (GET /ticket/:id/attachments)

@@ -8,6 +8,7 @@ import {
   rtTicketSchema, userItemSchema, userRecordSchema, type RtTicket,
 } from "./api-schemas";
 import type { Credentials, Settings } from "./config";
+import { answeredAt } from "./api-messages";
 
 const REST = "/REST/2.0";
 /** Sub-fields expanded in ticket searches (POD "Fields"; Resource/Tickets.pm expands Requestor). */
@@ -71,9 +72,10 @@ export class RtApi {
   }
 
   // https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (POST /ticket: 201 with {type, id, _url} and Location)
-  async createTicket(body: Record<string, unknown>): Promise<string> {
-    const { data } = await this.http.json("POST", `${REST}/ticket`, createdSchema, { json: body });
-    return data.id;
+  /** The new ticket's id and when RT made it: the answer holds nothing else. */
+  async createTicket(body: Record<string, unknown>): Promise<{ id: string; at: string }> {
+    const { data, response } = await this.http.json("POST", `${REST}/ticket`, createdSchema, { json: body });
+    return { id: data.id, at: answeredAt(response) };
   }
 
   // https://github.com/bestpractical/rt/blob/rt-5.0.8/lib/RT/REST2.pm (PUT /ticket/:id: a list of messages for people)

@@ -3,15 +3,20 @@
 // that change during a run cannot shift a page and be skipped.
 import { z } from "zod";
 import { bytesToBase64, base64ToBytes } from "../../lib/encoding";
+import type { Ref } from "../canonical";
 import type { Connector, ConnectorClient, ConnectorContext } from "../contract";
 import { ConnectorError } from "../errors";
 import { RtApi, cursorSchema, sqlDate, sqlQuote } from "./api";
-import { attachment, description, history, messageText, postMessage, ticketAttachments, transaction, transactionParts, uploadFile } from "./api-messages";
+import { attachment, descriptionOf, postMessage, ticketAttachments, ticketMessages, transactionParts, uploadFile, type TicketMessages } from "./api-messages";
 import type { RtAttachmentItem, RtTicket } from "./api-schemas";
 import { credentialsSchema, settingsSchema, type Credentials, type Settings } from "./config";
 import { requestTrackerFacts } from "./facts";
 import { requestTrackerWebhook } from "./webhook";
-import { NOTE_TYPES, commentFromRt, commentKind, commentToRt, priorityRef, statusesFor, ticketFromRt, ticketWriteToRt, timeEntryFromRt, type MappingContext } from "./mapping";
+import {
+  NOTE_TYPES, commentFromPost, commentFromRt, commentKind, commentToRt, createdTicketFromWrite, partnerReferenceOf, priorityRef, statusesFor, ticketFromRt, ticketWriteToRt,
+  timeEntryFromRt, type MappingContext,
+} from "./mapping";
+import { Recent } from "./recent";
 
 type Cursor = z.infer<typeof cursorSchema>;
 const encodeCursor = (cursor: Cursor) => bytesToBase64(new TextEncoder().encode(JSON.stringify(cursor)));
@@ -39,13 +44,50 @@ function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
   return new ReadableStream({ start(controller) { controller.enqueue(bytes); controller.close(); } });
 }
 
+/** Tickets whose history and message texts one client keeps: about a page of the listing. */
+const MESSAGES_KEPT = 100;
+/** Descriptions one client keeps: a ticket's Create message never changes, so any read serves. */
+const DESCRIPTIONS_KEPT = 2_000;
+
 function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>): ConnectorClient {
   const settings = settingsSchema.parse(config.settings);
   const api = new RtApi(fetch, config.baseUrl, config.credentials, settings);
   const ctx: MappingContext = { ...settings, baseUrl: config.baseUrl };
+  const me = config.credentials.username;
   const queueClause = settings.queues.length ? `(${settings.queues.map((q) => `Queue = ${sqlQuote(q)}`).join(" OR ")})` : null;
-  const toTicket = async (rt: RtTicket) => ticketFromRt(rt, await description(api, rt.id), ctx);
+
+  // A ticket's description, comments and time entries all come from its history and message
+  // texts (two calls). Read once for the listing's description, they serve the comments and time
+  // entries that follow in the same chunk; a write by us to the ticket forgets them.
+  const messageCache = new Recent<string, Promise<TicketMessages>>(MESSAGES_KEPT);
+  const descriptions = new Recent<string, string>(DESCRIPTIONS_KEPT);
+  const messagesOf = (ticketId: string): Promise<TicketMessages> => {
+    const kept = messageCache.get(ticketId);
+    if (kept) return kept;
+    const reading = ticketMessages(api, ticketId);
+    // A failed read is not remembered: the next caller asks again.
+    reading.catch(() => { if (messageCache.get(ticketId) === reading) messageCache.delete(ticketId); });
+    return messageCache.set(ticketId, reading);
+  };
+  const description = async (ticketId: string): Promise<string> => {
+    const known = descriptions.get(ticketId);
+    if (known !== undefined) return known;
+    return descriptions.set(ticketId, descriptionOf(await messagesOf(ticketId)));
+  };
+  const toTicket = async (rt: RtTicket) => ticketFromRt(rt, await description(rt.id), ctx);
   const load = async (id: string) => toTicket(await api.ticket(id));
+
+  // Queues by id and name, read once, for tickets created without reading them back.
+  let queues: Promise<Ref[]> | null = null;
+  const queueRef = async (key: string): Promise<Ref | null> => {
+    queues ??= api.queues().then((list) => list.map((q) => ({ id: q.id, name: q.Name })));
+    try {
+      return (await queues).find((q) => q.id === key || q.name === key) ?? null;
+    } catch {
+      queues = null;
+      return null;
+    }
+  };
 
   const client: ConnectorClient = {
     async testConnection() {
@@ -85,8 +127,9 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
       if (queueClause) clauses.push(queueClause);
       // RT's `=` on a date means the whole day, so "same second, higher id" is written as >= plus id.
       if (state.updated && state.id) clauses.push(`(LastUpdated > ${sqlDate(state.updated)} OR (LastUpdated >= ${sqlDate(state.updated)} AND id > ${Number(state.id)}))`);
-      const perPage = Math.min(Math.max(pageSize ?? 50, 1), requestTrackerFacts.maxPageSize);
+      const perPage = Math.min(Math.max(pageSize ?? requestTrackerFacts.maxPageSize, 1), requestTrackerFacts.maxPageSize);
       const page = await api.searchTickets(clauses.join(" AND "), 1, perPage);
+      // One ticket at a time (its two reads go together): queued calls would run out their timeouts waiting.
       const tickets = [];
       for (const item of page.items) tickets.push(await toTicket(item));
       const last = page.items.at(-1);
@@ -98,18 +141,28 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
     async createTicket(_ticketType, fields) {
       const body = ticketWriteToRt(fields, settings, true);
       body.Queue ??= settings.queues[0] ?? "General";
-      return load(await api.createTicket(body));
+      const created = await api.createTicket(body);
+      const text = typeof body.Content === "string" ? body.Content : "";
+      descriptions.set(created.id, text);
+      // The answer is only the id: where the write says everything RT kept, it is not read back.
+      const draft = createdTicketFromWrite({ ...created, queue: { id: "", name: "" }, by: me }, body, fields, ctx);
+      const queue = draft && (await queueRef(String(body.Queue)));
+      if (draft && queue) return { ...draft, queue };
+      return ticketFromRt(await api.ticket(created.id), text, ctx);
     },
 
     async updateTicket(id, _ticketType, changes) {
       const body = ticketWriteToRt(changes, settings, false);
       if (Object.keys(body).length === 0) return load(id);
       const messages = await api.updateTicket(id, body);
+      // RT answers 200 even when a change was refused (Writable.pm: "Figure out how to return
+      // success/failure?"); its messages say why, and only the ticket itself says what it kept.
       const after = await api.ticket(id);
-      // RT answers 200 even when a change was refused; its messages say why.
+      const partner = (body.CustomFields as Record<string, unknown> | undefined)?.[settings.partnerReferenceField];
       const refused = (body.Subject !== undefined && after.Subject !== body.Subject) || (body.Status !== undefined && after.Status !== body.Status)
         || (body.Priority !== undefined && after.Priority !== body.Priority) || (body.Owner !== undefined && after.Owner.id !== body.Owner && after.Owner.Name !== body.Owner)
-        || (body.Queue !== undefined && after.Queue.id !== body.Queue && after.Queue.Name !== body.Queue);
+        || (body.Queue !== undefined && after.Queue.id !== body.Queue && after.Queue.Name !== body.Queue)
+        || (partner !== undefined && partnerReferenceOf(after, settings.partnerReferenceField) !== (partner === null || partner === "" ? null : String(partner)));
       if (refused) throw new ConnectorError("validation", messages.join("; ") || "RT did not apply the change");
       return toTicket(after);
     },
@@ -121,19 +174,19 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
     },
 
     async listComments(ticketId) {
-      const txns = (await history(api, ticketId)).filter((t) => t.Type === "Correspond" || t.Type === "Comment");
-      const comments = [];
-      for (const txn of txns) {
-        const text = await messageText(api, txn.id);
-        if (text && text.Content !== "") comments.push(commentFromRt(txn, text));
-      }
-      return comments;
+      const { history, texts } = await messagesOf(ticketId);
+      return history.filter((t) => t.Type === "Correspond" || t.Type === "Comment").flatMap((txn) => {
+        const text = texts.get(txn.id);
+        return text && text.Content !== "" ? [commentFromRt(txn, text)] : [];
+      });
     },
 
     async addComment(ticketId, _ticketType, comment) {
       const body = commentToRt(comment);
-      const txnId = await postMessage(api, ticketId, commentKind(comment), body);
-      return commentFromRt(await transaction(api, txnId), body);
+      const kind = commentKind(comment);
+      const posted = await postMessage(api, ticketId, kind, body);
+      messageCache.delete(ticketId);
+      return commentFromPost({ ...posted, by: me }, kind, body);
     },
 
     async listAttachments(ticketId) {
@@ -153,24 +206,25 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
         throw new ConnectorError("validation", `${file.fileName} is ${file.size} bytes; RT takes at most ${settings.maxAttachmentBytes}`);
       }
       const txnId = await uploadFile(api, ticketId, file);
+      messageCache.delete(ticketId);
+      // The file's id is its MIME part's, which only the transaction's parts name.
       const part = (await transactionParts(api, txnId)).find((p) => p.Filename === file.fileName.replace(/["\r\n\\]/g, "_"));
       if (!part) throw new ConnectorError("invalid_response", `RT recorded transaction ${txnId} without the file ${file.fileName}`);
       return attachmentFromRt(part);
     },
 
     async listTimeEntries(ticketId) {
-      const txns = (await history(api, ticketId)).filter((t) => t.TimeTaken !== 0);
-      const entries = [];
-      for (const txn of txns) entries.push(timeEntryFromRt(txn, (await messageText(api, txn.id))?.Content ?? ""));
-      return entries;
+      const { history, texts } = await messagesOf(ticketId);
+      return history.filter((t) => t.TimeTaken !== 0).map((txn) => timeEntryFromRt(txn, texts.get(txn.id)?.Content ?? ""));
     },
 
     async addTimeEntry(ticketId, _ticketType, entry) {
       // RT records time as TimeTaken on a message; the member is always the API user and the start is RT's clock.
       const body: Record<string, unknown> = { TimeTaken: entry.minutes, Subject: "Time entry" };
       if (entry.notes) Object.assign(body, { Content: entry.notes, ContentType: "text/plain" });
-      const txnId = await postMessage(api, ticketId, "comment", body);
-      return timeEntryFromRt(await transaction(api, txnId), entry.notes);
+      const posted = await postMessage(api, ticketId, "comment", body);
+      messageCache.delete(ticketId);
+      return { id: posted.id, start: posted.at, minutes: entry.minutes, member: { id: me, name: me, email: null }, workRole: null, notes: entry.notes, extra: { Type: "Comment" } };
     },
 
     async findContactByEmail(email) {

@@ -31,6 +31,12 @@ function person(ref: RtUserRef): Person {
   return { id: ref.id, name: ref.RealName || null, email: ref.EmailAddress || null };
 }
 
+/** The text of the partner reference custom field on a ticket as read, null when unset. */
+export function partnerReferenceOf(rt: Pick<RtTicket, "CustomFields">, field: string): string | null {
+  const value = rt.CustomFields.find((cf) => cf.name === field)?.values[0];
+  return typeof value === "string" ? value : null;
+}
+
 export function ticketFromRt(rt: RtTicket, description: string, ctx: MappingContext): Ticket {
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rt)) if (!MAPPED.has(key)) extra[key] = value;
@@ -123,6 +129,70 @@ export function ticketWriteToRt(write: TicketWrite, ctx: Pick<MappingContext, "p
     body.ContentType = "text/plain";
   }
   return body;
+}
+
+/** Fields of a create body that RT either stores as sent or refuses with the whole create. */
+const KEPT_AS_SENT = new Set(["Subject", "Status", "Priority", "Queue", "Requestor", "CustomFields", "Content", "ContentType"]);
+
+/**
+ * The ticket `POST /ticket` made, from the write alone: RT's answer is only `{type, id, _url}`.
+ * Only where every field is one RT stores as sent or refuses with the whole create (Subject, a
+ * Status of the lifecycle, a numeric Priority, the Queue, a known Requestor, the Create message,
+ * the partner reference); null otherwise, and the caller reads the ticket back. Left out: an
+ * Owner who may not own tickets stays Nobody, a custom field RT cannot find or a value it refuses
+ * is only logged (Resource/Record/Writable.pm create_record), dates are re-parsed, and without a
+ * Status or Priority the queue's defaults apply. RT's own later changes (a scrip's) show on the
+ * next listing like any other change on RT. `extra` holds only what the write set.
+ */
+export function createdTicketFromWrite(
+  created: { id: string; at: string; queue: Ref; by: string },
+  body: Record<string, unknown>,
+  write: TicketWrite,
+  ctx: MappingContext,
+): Ticket | null {
+  if (Object.keys(body).some((key) => !KEPT_AS_SENT.has(key))) return null;
+  const cfs = body.CustomFields && typeof body.CustomFields === "object" ? Object.keys(body.CustomFields) : [];
+  if (cfs.some((name) => name !== ctx.partnerReferenceField)) return null;
+  const status = statusesFor(ctx).find((s) => s.name === body.Status);
+  if (!status || typeof body.Priority !== "number" || !Number.isInteger(body.Priority)) return null;
+  if (body.Requestor !== undefined && !write.requester?.email) return null;
+  const priority = priorityRef(body.Priority, ctx.priorities);
+  const extra: Record<string, unknown> = Number(priority.id) === body.Priority ? {} : { rtRawPriority: body.Priority };
+  return {
+    id: created.id,
+    number: created.id,
+    ticketType: "ticket",
+    title: typeof body.Subject === "string" ? body.Subject : "",
+    description: typeof body.Content === "string" ? body.Content : "",
+    status: { id: status.name, name: status.name },
+    priority,
+    // Sent only for a contact RT knows (ticketWriteToRt), as found there.
+    requester: body.Requestor !== undefined ? write.requester! : null,
+    company: null,
+    queue: created.queue,
+    assignee: null,
+    customFields: {},
+    partnerReference: write.partnerReference ?? null,
+    createdAt: created.at,
+    updatedAt: created.at,
+    updatedBy: created.by,
+    closed: status.closed,
+    extra,
+  };
+}
+
+/** The comment a message post made: RT answers with the transaction's id (Location) and nothing else of it. */
+export function commentFromPost(txn: { id: string; at: string; by: string }, kind: "correspond" | "comment", part: { ContentType: string; Content: string }): Comment {
+  return {
+    id: txn.id,
+    body: part.Content,
+    format: part.ContentType === "text/html" ? "html" : "text",
+    public: kind === "correspond",
+    kind,
+    author: { id: txn.by, name: txn.by, email: null },
+    createdAt: txn.at,
+    extra: { TimeTaken: 0, ContentType: part.ContentType },
+  };
 }
 
 /** The inverse of `ticketWriteToRt` (for the round-trip property), given the e-mail/id the requester was sent as. */

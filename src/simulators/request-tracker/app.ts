@@ -111,13 +111,16 @@ export function createRequestTrackerSimulator(options: RequestTrackerSimulatorOp
       return out;
     }));
   };
+  // Both lists are Resource/Attachments.pm, which takes a JSON search (Collection::QueryByJSON).
+  const partField = (a: (typeof store.attachments)[number], f: string) =>
+    f === "Filename" || f === "ContentType" || f === "Subject" ? a[f] : f === "id" ? a.id : undefined;
   app.get("/REST/2.0/transaction/:id{[0-9]+}/attachments", (c) => {
-    const parts = jsonFilter(c, store.attachmentsOf(Number(c.req.param("id"))), (a, f) =>
-      f === "Filename" || f === "ContentType" || f === "Subject" ? a[f] : f === "id" ? a.id : undefined);
+    const parts = jsonFilter(c, store.attachmentsOf(Number(c.req.param("id"))), partField);
     return parts instanceof Response ? parts : attachmentCollection(c, parts);
   });
   app.get("/REST/2.0/ticket/:id{[0-9]+}/attachments", (c) => {
-    return attachmentCollection(c, store.transactionsOf(Number(c.req.param("id"))).flatMap((t) => store.attachmentsOf(t.id)));
+    const parts = jsonFilter(c, store.transactionsOf(Number(c.req.param("id"))).flatMap((t) => store.attachmentsOf(t.id)), partField);
+    return parts instanceof Response ? parts : attachmentCollection(c, parts);
   });
   app.get("/REST/2.0/attachment/:id{[0-9]+}", (c) => {
     const att = store.attachment(Number(c.req.param("id")));
