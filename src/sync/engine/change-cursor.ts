@@ -52,15 +52,18 @@ export function unseen(cursor: Cursor, listed: Ticket[]): Ticket[] {
  */
 export function accumulate(next: Cursor, listed: Ticket[], listedAt: number): Cursor {
   const newest = [next.watermark ?? "", ...listed.map((t) => t.updatedAt)].reduce((a, b) => (b > a ? b : a), "");
-  const settled = new Date(listedAt - SAME_SECOND_MS).toISOString();
-  const seen = [...next.seen, ...listed.filter((t) => t.updatedAt < settled).map(key)];
+  // Compared as instants: platforms stamp without milliseconds ("…:09Z"), and as text that sorts
+  // after "…:09.500Z", which kept every ticket stamped in the last three seconds unsettled.
+  const settled = listedAt - SAME_SECOND_MS;
+  const seen = [...next.seen, ...listed.filter((t) => Date.parse(t.updatedAt) < settled).map(key)];
   return { watermark: newest || next.watermark, seen: [...new Set(seen)], retry: next.retry };
 }
 
 /** Drops the handled pairs that fell out of the overlap window: the next listing cannot return them. */
 export function settle(next: Cursor): Cursor {
-  const floor = next.watermark ? new Date(Date.parse(next.watermark) - OVERLAP_MS).toISOString() : "";
-  return { ...next, seen: next.seen.filter((k) => k.slice(k.lastIndexOf("@") + 1) >= floor) };
+  if (!next.watermark) return next;
+  const floor = Date.parse(next.watermark) - OVERLAP_MS;
+  return { ...next, seen: next.seen.filter((k) => Date.parse(k.slice(k.lastIndexOf("@") + 1)) >= floor) };
 }
 
 export function saveCursor(db: Db, connectionId: string, side: Side, cursor: Cursor) {
