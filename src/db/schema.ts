@@ -121,6 +121,8 @@ export const connections = sqliteTable(
     /** Seconds between two manual runs. */
     manualCooldownSeconds: integer("manual_cooldown_seconds").notNull().default(60),
     lastManualRunAt: text("last_manual_run_at"),
+    /** When an automatic run last looked for changes and found none (such runs leave no row). */
+    lastCheckedAt: text("last_checked_at"),
     ...timestamps,
   },
   (t) => [

@@ -33,6 +33,7 @@ export const syncStatusSchema = z
     nextManualRunAt: z.string().nullable().describe("When the next manual run is allowed, while the cooldown lasts."),
     activeRun: runProgressSchema.nullable().describe("The run waiting or going, with phase and tickets done of total."),
     lastRun: runProgressSchema.nullable(),
+    lastCheckedAt: z.string().nullable().describe("When an automatic run last looked for changes and found none (such runs leave no history row)."),
   })
   .meta({ id: "SyncStatus" });
 

@@ -189,6 +189,7 @@ export async function createConnection(
     settings: JSON.stringify(settings),
     manualCooldownSeconds: settings.manualCooldownSeconds,
     lastManualRunAt: null,
+    lastCheckedAt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -123,7 +123,7 @@ export async function createAccount(
   return view(row);
 }
 
-async function decryptCredentials(deps: Pick<AccountDeps, "encryptionKey">, row: AccountRow): Promise<Record<string, unknown>> {
+async function decryptCredentials(deps: Pick<AccountDeps, "encryptionKey">, row: Pick<AccountRow, "orgId" | "id" | "credentialsCiphertext">): Promise<Record<string, unknown>> {
   return JSON.parse(await new SecretBox(deps.encryptionKey).decrypt(row.credentialsCiphertext, aad(row))) as Record<string, unknown>;
 }
 
@@ -183,6 +183,14 @@ export async function deleteAccount(db: Db, actor: Principal, id: string, ip?: s
 /** A ready connector client for an account of the caller's organisation. */
 export async function clientForAccount(deps: AccountDeps, scope: OrgScope, id: string): Promise<{ row: AccountRow; client: ConnectorClient; connector: Connector<unknown, unknown> }> {
   const row = await findRow(deps.db, scope, id);
+  return { row, ...(await clientFromRow(deps, row)) };
+}
+
+/** A client for an account row already read (the sync engine reads it with its connection). */
+export async function clientFromRow(
+  deps: Pick<AccountDeps, "fetch" | "encryptionKey">,
+  row: Pick<AccountRow, "id" | "orgId" | "platform" | "baseUrl" | "settings" | "credentialsCiphertext">,
+): Promise<{ client: ConnectorClient; connector: Connector<unknown, unknown> }> {
   const connector = connectorOf(row.platform);
   const { credentialsSet: _, ...settings } = JSON.parse(row.settings) as Record<string, unknown>;
   const client = connector.create({
@@ -193,6 +201,6 @@ export async function clientForAccount(deps: AccountDeps, scope: OrgScope, id: s
       settings: connector.settingsSchema.parse(settings),
     },
   });
-  return { row, client, connector };
+  return { client, connector };
 }
 

@@ -22,6 +22,8 @@ export type SyncStatusView = {
   nextManualRunAt: string | null;
   /** The run waiting or going, with its progress. */
   activeRun: RunProgress | null;
+  /** When an automatic run last looked and found nothing to do (such runs leave no history row). */
+  lastCheckedAt: string | null;
   lastRun: RunProgress | null;
 };
 
@@ -53,6 +55,7 @@ export async function syncStatusOf(db: Db, scope: OrgScope, connectionId: string
     manualCooldownSeconds: row.manualCooldownSeconds,
     nextManualRunAt: nextAllowed > now ? new Date(nextAllowed).toISOString() : null,
     activeRun: active ? progressOf(active) : null,
+    lastCheckedAt: row.lastCheckedAt,
     lastRun: last ? progressOf(last) : null,
   };
 }

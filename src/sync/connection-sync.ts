@@ -62,7 +62,7 @@ export class ConnectionSync extends DurableObject<Env> {
   /** D1 queries and subrequests this instance has made, for benchmarks and diagnosis. */
   private readonly used = { d1Queries: 0, subrequests: 0 };
   private d1(): D1Database {
-    return countingD1(this.env.DB, () => this.used.d1Queries++);
+    return countingD1(this.env.DB, (n = 1) => (this.used.d1Queries += n));
   }
   private database() {
     return createDb(this.d1());
@@ -105,20 +105,24 @@ export class ConnectionSync extends DurableObject<Env> {
 
   private async takeRequest(ask: RunAsk): Promise<RunAnswer> {
     const db = this.database();
-    const [row] = await db
-      .select({ status: connections.status, cooldown: connections.manualCooldownSeconds, last: connections.lastManualRunAt })
-      .from(connections)
-      .where(eq(connections.id, ask.connectionId));
-    // While paused nothing runs (a dry run writes nothing, so it may still show its plan).
-    if (row?.status === "paused" && !ask.dryRun) return { kind: "paused" };
-    if (ask.trigger === "manual" && !ask.dryRun) {
-      if (row?.last) {
-        const nextAllowed = Date.parse(row.last) + row.cooldown * 1000;
-        if (nextAllowed > Date.now()) {
-          return { kind: "cooldown", retryAfterSeconds: Math.ceil((nextAllowed - Date.now()) / 1000), nextAllowedAt: new Date(nextAllowed).toISOString() };
+    // Automatic and webhook runs skip this read: the cron wakes only active connections, and the
+    // run itself (reading the connection once) ends quietly if it was paused since.
+    if (ask.trigger === "manual" || ask.dryRun) {
+      const [row] = await db
+        .select({ status: connections.status, cooldown: connections.manualCooldownSeconds, last: connections.lastManualRunAt })
+        .from(connections)
+        .where(eq(connections.id, ask.connectionId));
+      // While paused nothing runs (a dry run writes nothing, so it may still show its plan).
+      if (row?.status === "paused" && !ask.dryRun) return { kind: "paused" };
+      if (ask.trigger === "manual" && !ask.dryRun) {
+        if (row?.last) {
+          const nextAllowed = Date.parse(row.last) + row.cooldown * 1000;
+          if (nextAllowed > Date.now()) {
+            return { kind: "cooldown", retryAfterSeconds: Math.ceil((nextAllowed - Date.now()) / 1000), nextAllowedAt: new Date(nextAllowed).toISOString() };
+          }
         }
+        await db.update(connections).set({ lastManualRunAt: nowIso() }).where(eq(connections.id, ask.connectionId));
       }
-      await db.update(connections).set({ lastManualRunAt: nowIso() }).where(eq(connections.id, ask.connectionId));
     }
     if (ask.dryRun) {
       // A dry run writes nothing to either platform, so it runs at once and answers with its plan.
@@ -132,16 +136,19 @@ export class ConnectionSync extends DurableObject<Env> {
       return { kind: "queued", runId: pending.runId };
     }
     const runId = newId("run");
-    await db.insert(syncRuns).values({
-      id: runId,
-      connectionId: ask.connectionId,
-      mode: ask.mode,
-      trigger: ask.trigger,
-      status: "queued",
-      since: ask.since ?? null,
-      requestedBy: ask.requestedBy ?? null,
-      startedAt: nowIso(),
-    });
+    // A manual run shows as queued at once; an automatic one gets its row when it finds work.
+    if (ask.trigger === "manual") {
+      await db.insert(syncRuns).values({
+        id: runId,
+        connectionId: ask.connectionId,
+        mode: ask.mode,
+        trigger: ask.trigger,
+        status: "queued",
+        since: ask.since ?? null,
+        requestedBy: ask.requestedBy ?? null,
+        startedAt: nowIso(),
+      });
+    }
     await this.ctx.storage.put(PENDING_KEY, { ...ask, runId } satisfies Pending);
     // A run under way keeps its own schedule (it may be waiting out a Retry-After); this one
     // starts when it is over.
@@ -193,7 +200,7 @@ export class ConnectionSync extends DurableObject<Env> {
 
   /** Counts failures in a row and tells the admins once when it is time (and once on recovery). */
   private async afterRun(connectionId: string, result: RunResult) {
-    const [run] = await this.database().select({ errorCode: syncRuns.errorCode }).from(syncRuns).where(eq(syncRuns.id, result.runId));
+    const run = { errorCode: result.error?.code ?? null };
     const state = (await this.ctx.storage.get<AlertState>(ALERT_KEY)) ?? { failuresInRow: 0, alerted: false };
     const next = nextAlertState(state, result.status, run?.errorCode ?? null);
     await this.ctx.storage.put(ALERT_KEY, next.state);

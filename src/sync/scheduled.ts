@@ -2,9 +2,8 @@
 // connection's Durable Object does the work (and coalesces a wake-up that finds a run waiting).
 // It reads due connections a page at a time by id and wakes them a batch at a time, so a large
 // install stays within one invocation's subrequest and D1 budgets (see README, "Scale").
-import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
-import { createDb, type Db } from "../db/client";
-import { connections, syncRuns } from "../db/schema";
+import { sql } from "drizzle-orm";
+import { createDb } from "../db/client";
 import { connectionSyncStub } from "./connection-sync";
 
 /** Due connections read per D1 query. */
@@ -23,18 +22,20 @@ export const MAX_STALLED = 500;
 
 export type ScheduledReport = { due: number; woken: number; failed: number; queries: number; stalled: number; rearmed: number };
 
+type Woken = { id: string; createdByOrgId: string };
+
 export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Env): Promise<ScheduledReport> {
   const db = createDb(env.DB);
   const report: ScheduledReport = { due: 0, woken: 0, failed: 0, queries: 0, stalled: 0, rearmed: 0 };
   let after = "";
-  for (;;) {
-    const page = await db
-      .select({ id: connections.id, createdByOrgId: connections.createdByOrgId })
-      .from(connections)
-      .where(and(eq(connections.automaticEnabled, true), eq(connections.status, "active"), gt(connections.id, after)))
-      .orderBy(asc(connections.id))
-      .limit(PAGE);
+  let stalled: Woken[] = [];
+  for (let first = true; ; first = false) {
+    // The first page comes with the watchdog's stalled connections, in the same statement: an
+    // idle install costs one D1 statement a tick.
+    const rows = await db.all<Woken & { kind: "due" | "stalled" }>(first ? firstPage() : duePage(after));
     report.queries++;
+    const page = rows.filter((r) => r.kind === "due");
+    if (first) stalled = rows.filter((r) => r.kind === "stalled");
     report.due += page.length;
     for (let i = 0; i < page.length && report.woken + report.failed < MAX_WAKEUPS; i += BATCH) {
       const results = await Promise.allSettled(
@@ -48,24 +49,34 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
     if (page.length < PAGE) break;
     after = page.at(-1)!.id;
   }
-  await watchStalled(db, env, report);
+  await wakeStalled(env, stalled, report);
   console.log(`cron ${controller.cron} at ${new Date(controller.scheduledTime).toISOString()}: ${report.due} due, ${report.woken} woken, ${report.failed} failed, ${report.rearmed} of ${report.stalled} stalled re-armed`);
   return report;
 }
 
+/** Due connections (automatic sync on, not paused) after `after`, by id (the automatic index). */
+function duePage(after: string) {
+  return sql`select 'due' as kind, id, created_by_org_id as "createdByOrgId" from connections
+    where automatic_enabled = 1 and status = 'active' and id > ${after} order by id limit ${PAGE}`;
+}
+
 /**
- * The watchdog: every connection (automatic or not) with a run queued or running for a long time
- * is asked to look at itself; a run whose alarm was lost is re-armed, a run row with nothing left
- * to carry it on is closed. One indexed query (sync_runs by status and start) finds them.
+ * The first page of due connections, and the watchdog's list: every connection (automatic or
+ * not) with a run queued or running for a long time (one indexed lookup of sync_runs by status
+ * and start).
  */
-async function watchStalled(db: Db, env: Env, report: ScheduledReport) {
-  const stalled = await db
-    .selectDistinct({ id: connections.id, createdByOrgId: connections.createdByOrgId })
-    .from(syncRuns)
-    .innerJoin(connections, eq(connections.id, syncRuns.connectionId))
-    .where(and(inArray(syncRuns.status, ["queued", "running"]), lt(syncRuns.startedAt, new Date(Date.now() - STALLED_AFTER_MS).toISOString())))
-    .limit(MAX_STALLED);
-  report.queries++;
+function firstPage() {
+  const stalledBefore = new Date(Date.now() - STALLED_AFTER_MS).toISOString();
+  return sql`select * from (${duePage("")})
+    union all
+    select * from (select distinct 'stalled' as kind, c.id, c.created_by_org_id as "createdByOrgId"
+      from sync_runs r join connections c on c.id = r.connection_id
+      where r.status in ('queued', 'running') and r.started_at < ${stalledBefore} limit ${MAX_STALLED})`;
+}
+
+/** The watchdog: each stalled connection's object looks at itself; a run whose alarm was lost is
+ * re-armed, a run row with nothing left to carry it on is closed. */
+async function wakeStalled(env: Env, stalled: Woken[], report: ScheduledReport) {
   report.stalled = stalled.length;
   for (let i = 0; i < stalled.length; i += BATCH) {
     const results = await Promise.allSettled(stalled.slice(i, i + BATCH).map((c) => connectionSyncStub(env, c.createdByOrgId, c.id).wake(c.id)));

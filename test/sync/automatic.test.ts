@@ -8,7 +8,7 @@ import { setAutomatic } from "../../src/services/automatic-sync";
 import { runSync } from "../../src/sync/engine/run-sync";
 import { runScheduled } from "../../src/sync/scheduled";
 import { connectionSyncStub } from "../../src/sync/connection-sync";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { requestTrackerConnector } from "../../src/connectors/request-tracker/index";
 import { api, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
@@ -65,6 +65,54 @@ describe("automatic sync", () => {
   });
 });
 
+describe("an automatic run that finds nothing", () => {
+  it("lists once per side, leaves no run in the history, and writes only when it checked", async () => {
+    // Platforms of its own: the other tests' connections (and their objects' alarms) use a and b.
+    const source = createRequestTrackerSimulator();
+    const target = createRequestTrackerSimulator();
+    network.mount("rt-idle-a.sim.test", source.app);
+    network.mount("rt-idle-b.sim.test", target.app);
+    const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
+    const id = await createConnection(
+      org.organisation.id,
+      {
+        source: { accountId: await addAccount(org.token, rt("rt-idle-a.sim.test")), settings: { filters: { queueIds: ["3"] } } },
+        target: { accountId: await addAccount(org.token, rt("rt-idle-b.sim.test")), settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } },
+      },
+      { mappings: [{ sourceField: "title", targetField: "title", kind: "direct", direction: "source_to_target" }] },
+    );
+    await runSync(engineDeps(), { connectionId: id, mode: "quick", trigger: "manual", since: "2024-01-01T00:00:00Z" });
+    const db = createDb(env.DB);
+    const [{ createdByOrgId }] = (await db.select({ createdByOrgId: connections.createdByOrgId }).from(connections).where(eq(connections.id, id))) as [{ createdByOrgId: string }];
+    const stub = connectionSyncStub(env, createdByOrgId, id);
+    const tick = async () => {
+      await stub.requestRun({ connectionId: id, mode: "quick", trigger: "automatic" });
+      while (await runDurableObjectAlarm(stub)) await stub.drain();
+    };
+    // Platforms stamp to the second, so what the first run wrote is looked at once more (the
+    // cursor re-reads its last two seconds); ticks are minutes apart, so wait those out here.
+    await scheduler.wait(2_100);
+    await tick();
+    await scheduler.wait(2_100);
+    const runsBefore = (await db.select().from(syncRuns).where(eq(syncRuns.connectionId, id))).length;
+    const before = await stub.usage();
+    source.faults.calls.length = 0;
+    target.faults.calls.length = 0;
+    await tick();
+    const after = await stub.usage();
+    // One list call per side, and nothing written. (RT's listing also reads each listed ticket's
+    // history for its description: the tickets of the last two minutes, which the cursor re-lists.)
+    const lists = (sim: typeof source) => sim.faults.calls.filter((c) => c.method === "GET" && c.path.endsWith("/tickets")).length;
+    expect({ source: lists(source), target: lists(target) }).toEqual({ source: 1, target: 1 });
+    expect(source.faults.writes() + target.faults.writes()).toBe(0);
+    // One statement reads the connection with its cursors; one records the check.
+    expect(after.d1Queries - before.d1Queries).toBe(2);
+    expect((await db.select().from(syncRuns).where(eq(syncRuns.connectionId, id))).length).toBe(runsBefore);
+    const [row] = await db.select({ lastCheckedAt: connections.lastCheckedAt }).from(connections).where(eq(connections.id, id));
+    expect(Date.now() - Date.parse(row!.lastCheckedAt!)).toBeLessThan(10_000);
+  });
+});
+
 describe("pause and resume", () => {
   it("stop every run while paused, and the next run after resuming picks up what changed meanwhile", async () => {
     const id = await newConnection();
@@ -93,9 +141,13 @@ describe("the cron", () => {
     const before = await db.select().from(connections).where(eq(connections.automaticEnabled, true));
     const report = await runScheduled({ cron: "*/5 * * * *", scheduledTime: Date.now() }, env);
     expect(report).toMatchObject({ due: 3, woken: 3, failed: 0 });
-    const queued = await db.select().from(syncRuns).where(eq(syncRuns.trigger, "automatic"));
-    for (const id of due) expect(queued.filter((r) => r.connectionId === id).length).toBe(1);
-    expect(queued.some((r) => r.connectionId === paused)).toBe(false);
+    // Each woken object holds one automatic run, waiting (its row is written once it finds work).
+    const waiting = async (id: string) => {
+      const c = before.find((b) => b.id === id)!;
+      return runInDurableObject(connectionSyncStub(env, c.createdByOrgId, id), (_instance, state) => state.storage.get<{ trigger: string }>("pending"));
+    };
+    for (const id of due) expect(await waiting(id)).toMatchObject({ trigger: "automatic" });
+    expect(await waiting(paused)).toBeUndefined();
     // Let the woken objects finish their runs before the test's storage goes away.
     for (const c of before.filter((c) => c.status === "active")) {
       const stub = connectionSyncStub(env, c.createdByOrgId, c.id);

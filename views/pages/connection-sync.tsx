@@ -41,6 +41,11 @@ export function SyncStateCard({ principal, connection, status, csrf }: { princip
         ) : (
           <p class="muted">No run yet.</p>
         )}
+        {status.lastCheckedAt && (!status.lastRun || status.lastCheckedAt > (status.lastRun.finishedAt ?? status.lastRun.startedAt)) ? (
+          <p class="help">
+            Last checked for changes <When iso={status.lastCheckedAt} />: nothing to sync.
+          </p>
+        ) : null}
       </div>
       <h3>Automatic sync</h3>
       <p>

@@ -76,7 +76,7 @@ export class ChunkBudget {
 
   /** Counts every statement sent to D1; a batch is one query (as D1 bills it). */
   countD1(db: D1Database): D1Database {
-    return countingD1(db, () => this.use.d1Queries++);
+    return countingD1(db, (n = 1) => (this.use.d1Queries += n));
   }
 
   countR2(bucket: R2Bucket): R2Bucket {
@@ -104,7 +104,7 @@ type Counted = D1PreparedStatement & { [INNER]?: D1PreparedStatement };
  * D1's objects are native: a method must be called on the real object, and `batch` accepts only
  * real statements. The proxies count the calls and hand the real objects through.
  */
-export function countingD1(db: D1Database, count: () => void): D1Database {
+export function countingD1(db: D1Database, count: (statements?: number) => void): D1Database {
   const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(statement, {
       get(target, prop) {
@@ -129,8 +129,9 @@ export function countingD1(db: D1Database, count: () => void): D1Database {
       const fn = value as (...a: unknown[]) => unknown;
       if (prop === "prepare") return (query: string) => wrapStatement(target.prepare(query));
       if (prop === "batch") {
+        // A batch is one round trip but each of its statements counts against D1's limits.
         return (statements: Counted[]) => {
-          count();
+          count(statements.length);
           return target.batch(statements.map((s) => s[INNER] ?? s));
         };
       }

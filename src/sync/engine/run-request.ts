@@ -29,6 +29,8 @@ export type RunResult = {
   status: RunStatus;
   counts: RunCounts;
   plan?: PlanSummary[];
+  /** Why the run failed, as recorded on its row. */
+  error?: { code: string; message: string };
   /** Set when the run failed for a passing reason (rate limit, platform down): try again later. */
   retry?: { afterSeconds: number | null };
 };

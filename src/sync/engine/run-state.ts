@@ -17,8 +17,12 @@ export type RunState = {
   /** Where listing goes on: side, which of its synced ticket types, the vendor's page cursor;
    * failed tries of the current page; re-reads by id done. */
   reading: { side: Side; typeIndex: number; pageCursor: string | null; since: string; listedAt: number | null; failures?: number; reread?: number };
-  /** The stored cursor each side started from (it decides what is new) and the one being built. */
+  /** The stored cursor each side started from (it decides what is new) and the one being built;
+   * read with the connection in the run's first chunk. */
   cursors: Record<Side, { from: Cursor; next: Cursor }>;
+  cursorsLoaded?: boolean;
+  /** Whether the run has its row in the history yet (automatic runs get one once they find work). */
+  recorded?: boolean;
   /** Tickets whose sync failed in this run, re-read by id next run. */
   retry: Record<Side, string[]>;
   done: number;

@@ -12,7 +12,7 @@ import { nowIso } from "../../lib/time";
 import { buildDescription } from "../description-builder";
 import { applyBatch, type PicklistCache } from "./apply-batch";
 import { ChunkBudget } from "./budget";
-import { listSince, loadCursor, saveCursor, type Cursor } from "./change-cursor";
+import { listSince, saveCursor, type Cursor } from "./change-cursor";
 import { loadLinks } from "./links-store";
 import { ConnectionNotReady, loadConnection, type ConnectionContext } from "./load-connection";
 import { CALLS_PER_TICKET } from "./pacing";
@@ -33,13 +33,18 @@ const BUDGET_SHARE = 0.8;
 
 export type ChunkOutcome = { kind: "more"; delayMs: number; stoppedBy: string } | { kind: "finished"; result: RunResult };
 
-/** Records the run as running and writes its starting checkpoint. Safe to repeat. */
-export async function beginRun(deps: EngineDeps, request: RunRequest, store: WorkStore): Promise<RunState> {
-  const db = deps.db;
-  const runId = request.runId ?? newId("run");
-  const startedAt = nowIso();
-  const row = {
-    id: runId,
+/**
+ * Whether the run's row is written only once it has something to show. Automatic and webhook runs
+ * mostly find nothing: those leave no row (the connection's `last_checked_at` says they ran), so
+ * an idle connection costs a few D1 statements every five minutes, not a dozen and a history
+ * full of empty runs. Manual runs, retries and dry runs are recorded from the start.
+ */
+const recordedLazily = (request: RunRequest) => !request.dryRun && (request.trigger === "automatic" || request.trigger === "webhook");
+
+/** The run's row as it starts: what it is, and that it is running. */
+function runRow(request: RunRequest & { runId: string }, startedAt: string) {
+  return {
+    id: request.runId,
     connectionId: request.connectionId,
     mode: request.mode,
     trigger: request.trigger,
@@ -50,22 +55,29 @@ export async function beginRun(deps: EngineDeps, request: RunRequest, store: Wor
     phase: "reading changes",
     startedAt,
   };
-  await db.insert(syncRuns).values(row).onConflictDoUpdate({ target: syncRuns.id, set: { status: "running", phase: row.phase, startedAt } });
+}
+
+/** Records the run as running (unless it is recorded lazily) and writes its starting checkpoint.
+ * The cursors are read with the connection, in the run's first chunk. Safe to repeat. */
+export async function beginRun(deps: EngineDeps, request: RunRequest, store: WorkStore): Promise<RunState> {
+  const runId = request.runId ?? newId("run");
+  const startedAt = nowIso();
+  const recorded = !recordedLazily(request);
+  if (recorded) {
+    const row = runRow({ ...request, runId }, startedAt);
+    await deps.db.insert(syncRuns).values(row).onConflictDoUpdate({ target: syncRuns.id, set: { status: "running", phase: row.phase, startedAt } });
+  }
   const firstRunSince = request.since ?? new Date(Date.now() - DEFAULT_FIRST_RUN_DAYS * 86_400_000).toISOString();
-  const cursorFor = async (side: "source" | "target"): Promise<{ from: Cursor; next: Cursor }> => {
-    const stored = await loadCursor(db, request.connectionId, side);
-    // A full resync re-reads everything but keeps the list of tickets to retry.
-    const from: Cursor = request.mode === "full" ? { watermark: null, seen: [], retry: stored.retry } : stored;
-    return { from, next: { ...from, retry: [] } };
-  };
-  const cursors = { source: await cursorFor("source"), target: await cursorFor("target") };
+  const unread: Cursor = { watermark: null, seen: [], retry: [] };
   const state: RunState = {
     request: { ...request, runId },
     phase: "reading",
     startedAt,
     firstRunSince,
-    reading: { side: "source", typeIndex: 0, pageCursor: null, since: listSince(cursors.source.from, firstRunSince), listedAt: null },
-    cursors,
+    reading: { side: "source", typeIndex: 0, pageCursor: null, since: firstRunSince, listedAt: null },
+    cursors: { source: { from: unread, next: unread }, target: { from: unread, next: unread } },
+    cursorsLoaded: false,
+    recorded,
     retry: { source: [], target: [] },
     done: 0,
     total: 0,
@@ -74,6 +86,18 @@ export async function beginRun(deps: EngineDeps, request: RunRequest, store: Wor
   await store.clear();
   await store.saveState(state);
   return state;
+}
+
+/** The run's starting cursors, from the connection as its first chunk read it. A full resync
+ * re-reads everything but keeps the list of tickets to retry. */
+function startCursors(state: RunState, context: ConnectionContext) {
+  for (const side of ["source", "target"] as const) {
+    const stored = context.cursors[side];
+    const from: Cursor = state.request.mode === "full" ? { watermark: null, seen: [], retry: stored.retry } : stored;
+    state.cursors[side] = { from, next: { ...from, retry: [] } };
+  }
+  state.reading.since = listSince(state.cursors.source.from, state.firstRunSince);
+  state.cursorsLoaded = true;
 }
 
 /** Carries the run in `store` on until the budget is spent or the run is over. */
@@ -86,6 +110,12 @@ export async function runChunk(deps: EngineDeps, store: WorkStore, budget: Chunk
   let context: ConnectionContext;
   try {
     context = await loadConnection(deps, state.request.connectionId);
+    if (!state.cursorsLoaded) startCursors(state, context);
+    // Paused after an automatic run was asked for: it does nothing, and leaves no trace.
+    if (context.status === "paused" && !state.recorded) {
+      await store.clear();
+      return { kind: "finished", result: { runId, status: "no_tickets", counts: emptyRunCounts() } };
+    }
     while (state.phase === "reading") {
       const spent = budget.exhausted(BUDGET_SHARE);
       if (spent) return await pause(store, state, 0, spent);
@@ -98,7 +128,16 @@ export async function runChunk(deps: EngineDeps, store: WorkStore, budget: Chunk
   }
   if (state.request.dryRun) return { kind: "finished", result: await finishDryRun(db, context, store, state) };
   try {
-    await db.update(syncRuns).set({ phase: "syncing tickets", ticketsTotal: state.total, ticketsDone: state.done }).where(eq(syncRuns.id, runId));
+    if (state.total > 0 || state.recorded) {
+      const progress = { phase: "syncing tickets", ticketsTotal: state.total, ticketsDone: state.done };
+      if (state.recorded) await db.update(syncRuns).set(progress).where(eq(syncRuns.id, runId));
+      else {
+        // Something to do after all: the run shows from here on.
+        await db.insert(syncRuns).values({ ...runRow(state.request, state.startedAt), ...progress }).onConflictDoUpdate({ target: syncRuns.id, set: progress });
+        state.recorded = true;
+        await store.saveState(state);
+      }
+    }
     const picklists: PicklistCache = new Map();
     // The account threads this chunk holds are given back whenever it stops, paused or done.
     const stop = async (delayMs: number, stoppedBy: string) => {
@@ -160,34 +199,42 @@ async function releaseCalls(deps: EngineDeps, context: ConnectionContext, holder
   for (const side of ["source", "target"] as const) await deps.pacer.release({ accountId: context.sides[side].accountId, holder, rateLimit: context.sides[side].rateLimit });
 }
 
-async function countsOf(db: Db, runId: string): Promise<RunCounts> {
-  const rows = await db.select({ outcome: runItems.outcome, n: sql<number>`count(*)` }).from(runItems).where(eq(runItems.runId, runId)).groupBy(runItems.outcome);
-  const counts: RunCounts = { created: 0, updated: 0, closed: 0, skipped: 0, failed: 0 };
+const emptyRunCounts = (): RunCounts => ({ created: 0, updated: 0, closed: 0, skipped: 0, failed: 0 });
+
+/** The run's items by outcome (none where the run was never recorded: it had no items). */
+async function countsOf(db: Db, state: RunState): Promise<RunCounts> {
+  const counts = emptyRunCounts();
+  if (!state.recorded) return counts;
+  const rows = await db.select({ outcome: runItems.outcome, n: sql<number>`count(*)` }).from(runItems).where(eq(runItems.runId, state.request.runId)).groupBy(runItems.outcome);
   for (const row of rows) counts[row.outcome] = Number(row.n);
   return counts;
 }
 
-function finishStatement(db: Db, runId: string, status: RunStatus, counts: RunCounts, error?: { code: SyncErrorCode; message: string }) {
-  return db
-    .update(syncRuns)
-    .set({ status, ...counts, phase: null, errorCode: error?.code ?? null, errorMessage: error?.message ?? null, finishedAt: nowIso() })
-    .where(eq(syncRuns.id, runId));
+/** The run's row as it ends: updated, or written now for a lazily recorded run that failed. */
+function finishStatement(db: Db, state: RunState, status: RunStatus, counts: RunCounts, error?: { code: SyncErrorCode; message: string }) {
+  const end = { status, ...counts, phase: null, errorCode: error?.code ?? null, errorMessage: error?.message ?? null, finishedAt: nowIso() };
+  if (state.recorded) return db.update(syncRuns).set(end).where(eq(syncRuns.id, state.request.runId));
+  return db.insert(syncRuns).values({ ...runRow(state.request, state.startedAt), ...end }).onConflictDoUpdate({ target: syncRuns.id, set: end });
 }
 
+const sameCursor = (a: Cursor, b: Cursor) => JSON.stringify(a) === JSON.stringify(b);
+
 /** Cursors, usage and the run's outcome are written in one batch: a finish redone after a crash
- * cannot count the month's usage twice. */
+ * cannot count the month's usage twice. Only what changed is written: a quiet automatic run
+ * that found nothing new writes its check time and nothing else. */
 async function finishRun(db: Db, store: WorkStore, state: RunState): Promise<RunResult> {
   const { runId, connectionId } = state.request;
-  const counts = await countsOf(db, runId);
+  const counts = await countsOf(db, state);
   const synced = counts.created + counts.updated + counts.closed;
   const total = synced + counts.skipped + counts.failed;
   const status: RunStatus = total === 0 ? "no_tickets" : counts.failed ? "partial" : "success";
-  const cursor = (side: "source" | "target") => ({ ...state.cursors[side].next, retry: [...new Set(state.retry[side])] });
-  const statements: BatchItem<"sqlite">[] = [
-    saveCursor(db, connectionId, "source", cursor("source")),
-    saveCursor(db, connectionId, "target", cursor("target")),
-    finishStatement(db, runId, status, counts),
-  ];
+  const statements: BatchItem<"sqlite">[] = [];
+  for (const side of ["source", "target"] as const) {
+    const cursor = { ...state.cursors[side].next, retry: [...new Set(state.retry[side])] };
+    if (!sameCursor(cursor, state.cursors[side].from)) statements.push(saveCursor(db, connectionId, side, cursor));
+  }
+  if (state.recorded) statements.push(finishStatement(db, state, status, counts));
+  else statements.push(db.update(connections).set({ lastCheckedAt: nowIso() }).where(eq(connections.id, connectionId)));
   if (synced > 0) {
     statements.push(
       db
@@ -212,11 +259,11 @@ async function failRun(db: Db, store: WorkStore, state: RunState, err: unknown):
         ? { code: "validation_failed" as const, message: err.message }
         : { code: "internal_error" as const, message: err instanceof Error ? err.message : String(err) };
   if (!(err instanceof ConnectorError) && !(err instanceof ConnectionNotReady)) console.error("run failed", err);
-  const counts = await countsOf(db, state.request.runId);
-  await finishStatement(db, state.request.runId, "failed", counts, error).run();
+  const counts = await countsOf(db, state);
+  await finishStatement(db, state, "failed", counts, error).run();
   await store.clear();
   const retry = err instanceof ConnectorError && err.retryable ? { retry: { afterSeconds: err.details.retryAfterSeconds ?? null } } : {};
-  return { runId: state.request.runId, status: "failed", counts, ...retry };
+  return { runId: state.request.runId, status: "failed", counts, error, ...retry };
 }
 
 /** A dry run plans everything it read and writes nothing to either platform. */
@@ -233,7 +280,7 @@ async function finishDryRun(db: Db, context: ConnectionContext, store: WorkStore
     full: state.request.mode === "full",
   });
   const summary = plan.map(describePlan).filter((p): p is PlanSummary => p !== null);
-  const counts: RunCounts = { created: 0, updated: 0, closed: 0, skipped: 0, failed: 0 };
+  const counts = emptyRunCounts();
   for (const p of summary) {
     if (p.action === "create") counts.created++;
     else if (p.action === "close") counts.closed++;
@@ -242,7 +289,7 @@ async function finishDryRun(db: Db, context: ConnectionContext, store: WorkStore
     else counts.failed++;
   }
   const status: RunStatus = summary.length === 0 ? "no_tickets" : counts.failed ? "partial" : "success";
-  await finishStatement(db, state.request.runId, status, counts).run();
+  await finishStatement(db, state, status, counts).run();
   await store.clear();
   return { runId: state.request.runId, status, counts, plan: summary };
 }
