@@ -132,7 +132,12 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
         }
         // Never the same file twice: one with this name and hash already there is our copy.
         const twin = records.find((r) => r.contentHash === hash && r.state === "done" && r.originSide === from && r.originId !== file.id && lists[to].some((f) => f.id === r.copyId && f.fileName === file.fileName));
-        let copyId = twin?.copyId ?? (existing?.state === "pending" ? await findLostCopy(context, to, ids[to], types[to], lists[to], file, hash!) : null);
+        // A file of the same name, size and bytes already on the other side is this one's copy:
+        // one whose answer was lost (a record left pending or failed), or, seen from the other
+        // side, our own copy not yet recorded. Adopting it is what keeps files from doubling or
+        // echoing back; only a same-named file is ever downloaded to check.
+        let copyId = twin?.copyId ?? (await findLostCopy(context, to, ids[to], types[to], lists[to], file, hash!));
+        if (copyId) known[to].add(copyId);
         if (!copyId) {
           const object = await bucket.get(key);
           if (!object) throw new Error("staged copy vanished");
@@ -152,7 +157,7 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
   return counts;
 }
 
-/** After a lost answer: a file on `to` with the same name and size whose bytes hash the same. */
+/** A file on `to` with the same name and size whose bytes hash the same (after a lost answer). */
 async function findLostCopy(context: ConnectionContext, to: Side, ticketId: string, ticketType: string, list: Attachment[], file: Attachment, hash: string): Promise<string | null> {
   for (const candidate of list.filter((f) => f.fileName === file.fileName && (f.size === null || file.size === null || f.size === file.size))) {
     const download = await context.sides[to].client.downloadAttachment(ticketId, ticketType, candidate);
