@@ -87,6 +87,10 @@ export type ConnectorContext<Credentials, Settings> = {
 
 export type ChangedPage = {
   tickets: Ticket[];
+  /** Tickets the page listed but whose details (read with further calls) could not be read just
+   * now: left out of `tickets`, and re-read by id on the next run. A page is not thrown away for
+   * one ticket's passing failure. */
+  unread?: string[];
   /** Opaque; pass back to get the next page. Null: this was the last page. */
   nextCursor: string | null;
 };

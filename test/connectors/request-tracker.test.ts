@@ -82,6 +82,19 @@ describe("listing changed tickets", () => {
     expect(seen.filter((t) => t.updatedAt === sharedIso).length).toBeGreaterThanOrEqual(4);
   });
 
+  it("names a ticket whose history could not be read as unread, and still returns the rest of the page", async () => {
+    const since = new Date(SEED_START * 1000).toISOString();
+    const all = await connect().listChanged({ since, cursor: null, ticketType: "ticket", pageSize: 100 });
+    const victim = all.tickets[1]!.id;
+    sim.faults.next({ kind: "status", status: 503 }, { method: "GET", path: new RegExp(`/ticket/${victim}/history$`) });
+    const page = await connect().listChanged({ since, cursor: null, ticketType: "ticket", pageSize: 100 });
+    expect(page.unread).toEqual([victim]);
+    expect(page.tickets.map((t) => t.id)).toEqual(all.tickets.map((t) => t.id).filter((id) => id !== victim));
+    // A refusal of the credentials is not passing: it still fails the call.
+    sim.faults.next({ kind: "status", status: 401 }, { method: "GET", path: new RegExp(`/ticket/${victim}/history$`) });
+    expect((await failure(connect().listChanged({ since, cursor: null, ticketType: "ticket", pageSize: 100 }))).kind).toBe("auth");
+  });
+
   it("limits the listing to the configured queues", async () => {
     const page = await connect(TOKEN, { queues: ["Billing"] }).listChanged({ since: new Date(SEED_START * 1000).toISOString(), cursor: null, ticketType: "ticket", pageSize: 100 });
     expect(page.tickets.length).toBeGreaterThan(0);

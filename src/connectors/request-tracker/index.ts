@@ -130,10 +130,20 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
       const perPage = Math.min(Math.max(pageSize ?? requestTrackerFacts.maxPageSize, 1), requestTrackerFacts.maxPageSize);
       const page = await api.searchTickets(clauses.join(" AND "), 1, perPage);
       // One ticket at a time (its two reads go together): queued calls would run out their timeouts waiting.
+      // A ticket whose description could not be read for a passing reason is named as unread (the
+      // sync re-reads it by id) rather than failing the whole page and every ticket on it.
       const tickets = [];
-      for (const item of page.items) tickets.push(await toTicket(item));
+      const unread: string[] = [];
+      for (const item of page.items) {
+        try {
+          tickets.push(await toTicket(item));
+        } catch (err) {
+          if (!(err instanceof ConnectorError && (err.retryable || err.kind === "invalid_response"))) throw err;
+          unread.push(String(item.id));
+        }
+      }
       const last = page.items.at(-1);
-      return { tickets, nextCursor: page.next_page && last ? encodeCursor({ since: state.since, updated: last.LastUpdated, id: last.id }) : null };
+      return { tickets, unread, nextCursor: page.next_page && last ? encodeCursor({ since: state.since, updated: last.LastUpdated, id: last.id }) : null };
     },
 
     getTicket: (id) => load(id),

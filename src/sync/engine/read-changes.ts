@@ -37,6 +37,7 @@ export async function readStep(context: ConnectionContext, state: RunState, stor
     }
     state.reading.failures = 0;
     await store.add(side, unseen(cursor.from, page.tickets));
+    state.retry[side].push(...(page.unread ?? []));
     cursor.next = accumulate(cursor.next, page.tickets, state.reading.listedAt);
     state.reading.pageCursor = page.nextCursor;
     if (!page.nextCursor) state.reading.typeIndex++;
