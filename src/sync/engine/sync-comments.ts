@@ -42,7 +42,9 @@ function eligible(context: ConnectionContext, side: Side, comment: Comment): boo
 /**
  * `descriptions`: the tickets' descriptions where the run read them. Some platforms keep the
  * description as the ticket's first note too (ConnectWise's initial description); that note is
- * recorded as skipped, never copied: the description already travels as the description.
+ * recorded as skipped, never copied: the description already travels as the description. Where
+ * the run did not read a side's ticket (the pair came up from the other side), it is read here,
+ * only while that side's first note is still unhandled: once per pair, in practice.
  */
 export async function syncComments(db: Db, context: ConnectionContext, link: LinkState, fresh: Side | null = null, descriptions: Partial<Record<Side, string>> = {}): Promise<ChildCounts> {
   const counts = emptyCounts();
@@ -57,7 +59,12 @@ export async function syncComments(db: Db, context: ConnectionContext, link: Lin
   const known = knownIds(records);
   const todo: { from: Side; comment: Comment; ref: string; recorded: boolean; skip: boolean }[] = [];
   for (const from of ["source", "target"] as const) {
-    const ordered = [...lists[from]].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    // Oldest first; notes made in the same second keep the platform's order of ids.
+    const ordered = [...lists[from]].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id, undefined, { numeric: true }));
+    const first = ordered[0];
+    if (first && descriptions[from] === undefined && !known[from].has(first.id) && !REF.test(first.body) && eligible(context, from, first)) {
+      descriptions[from] = (await context.sides[from].client.getTicket(ids[from], types[from])).description;
+    }
     const description = descriptions[from]?.trim();
     for (const [index, comment] of ordered.entries()) {
       if (known[from].has(comment.id) || REF.test(comment.body)) continue;
