@@ -421,6 +421,21 @@ describe("attachments", () => {
     expect((await client("rt-a.sim.test").listAttachments(source.id, "ticket")).filter((f) => f.fileName === "capture.bin")).toHaveLength(1);
   });
 
+  it("are attached once, and never echoed back, when the answer to an upload is lost", async () => {
+    const id = await connection();
+    const { source, copy } = await pairFor(id);
+    const data = bytes(64 * 1024, 11);
+    await upload(source.id, "lost.bin", "application/octet-stream", data);
+    // RT takes the file (it arrives with a comment of its own) but the answer is cut off.
+    b.faults.next({ kind: "cut" }, { method: "POST", path: new RegExp(`/ticket/${copy.id}/comment$`) });
+    const first = await run(id);
+    expect(first.status).toBe("success");
+    for (let i = 0; i < 3; i++) await run(id);
+    const named = async (host: string, ticketId: string) => (await client(host).listAttachments(ticketId, "ticket")).filter((f) => f.fileName === "lost.bin");
+    expect(await named("rt-b.sim.test", copy.id)).toHaveLength(1);
+    expect(await named("rt-a.sim.test", source.id)).toHaveLength(1);
+  });
+
   it("skip, with the reason, a file over the size limit and one the type filter excludes", async () => {
     const id = await createConnection(
       org.organisation.id,
