@@ -110,7 +110,7 @@ async function attachmentProblems(pair: Pair, lists: Record<"source" | "target",
   for (const name of names) {
     const on = { source: lists.source.filter((f) => f.fileName === name), target: lists.target.filter((f) => f.fileName === name) };
     for (const side of ["source", "target"] as const) {
-      if (on[side].length > 1) problems.push(`duplicate: ${name} is on ${side} ${pair[side].number} ${on[side].length} times`);
+      if (on[side].length > 1) problems.push(`duplicate: ${name} is on ${side} ${pair[side].number} ${on[side].length} times (${on[side].map((f) => `${f.size ?? "?"} bytes, ${f.createdAt}`).join("; ")})`);
     }
     const origin = on.source.length > 0 && on.target.length === 0 ? "source" : on.target.length > 0 && on.source.length === 0 ? "target" : null;
     if (origin) {
