@@ -38,8 +38,10 @@ export default defineConfig(async () => {
     test: {
       include: ["test/faults/**/*.test.ts"],
       setupFiles: ["./test/setup.ts"],
-      // One scenario is a whole backlog synced to convergence: minutes, not seconds.
-      testTimeout: 600_000,
+      // One scenario is a whole backlog synced to convergence: minutes, not seconds. Each is a file
+      // of its own, and two run side by side (each workerd is busy on one core).
+      testTimeout: 900_000,
+      maxWorkers: 2,
       hookTimeout: 60_000,
       // Scenarios print their seeds and figures; keep them on screen.
       silent: false,

@@ -161,3 +161,11 @@ async function evict(stub: ReturnType<typeof connectionSyncStub>, describe: () =
     throw new Error(`The object could not be evicted after its alarm returned: work it started is still in flight (${err.message}); ${await describe()}`);
   }
 }
+
+/** One line with the outcome and what the scenario went through, beside the test's result. */
+export function reportScenario(name: string, result: ScenarioResult) {
+  console.log(
+    `[faults] ${name}: ${result.converged ? "converged" : "did NOT converge"} after ${result.runs} runs (${result.alarms} alarms, ${result.evictions} evictions, ${result.checks} checks); ` +
+      `calls ${JSON.stringify(result.calls)}; faults injected ${JSON.stringify(result.injected)}; compared ${JSON.stringify(result.last?.counted ?? null)}`,
+  );
+}
