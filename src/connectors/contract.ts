@@ -128,6 +128,9 @@ export interface ConnectorClient {
   /** Finds the ticket that carries this partner reference, for idempotent creates. */
   findByPartnerReference(ticketType: string, reference: string): Promise<Ticket | null>;
   listComments(ticketId: string, ticketType: string): Promise<Comment[]>;
+  /** Posts a comment. The answer's id may be the write's own rather than one `listComments` will
+   * show (ServiceNow answers a journal write with the incident only): the sync recognises its
+   * copies by the reference in their text, not by this id alone. */
   addComment(ticketId: string, ticketType: string, comment: CommentWrite): Promise<Comment>;
   listAttachments(ticketId: string, ticketType: string): Promise<Attachment[]>;
   downloadAttachment(ticketId: string, ticketType: string, attachment: Attachment): Promise<AttachmentDownload>;
