@@ -27,10 +27,12 @@ export function sourceMinimum(platform: SidePlatform, b: Backlog): number {
       // GET /system/documents/{id}/download; PATCH /service/tickets/{id}.
       return pages(b.tickets, 1_000) + b.tickets * 3 + b.files;
     case "request-tracker":
-      // GET /tickets?query= (100 a page); GET /ticket/{id}/history, then each message's
-      // GET /transaction/{id}/attachments (REST2 has no way to expand content in the history);
-      // GET /ticket/{id}/attachments; GET /attachment/{id}; PUT /ticket/{id} (partner CF).
-      return pages(b.tickets, 100) + b.tickets * (1 + b.comments + 1 + 1) + b.files;
+      // GET /tickets?query= (100 a page); GET /ticket/{id}/history (which transactions are
+      // messages, and whose); GET /ticket/{id}/attachments with a JSON search for the text parts
+      // and their content (the description and every comment in one call: REST2 cannot expand
+      // content in the history); the same search for files; GET /attachment/{id} per file;
+      // PUT /ticket/{id} (partner CF).
+      return pages(b.tickets, 100) + b.tickets * 4 + b.files;
     case "servicenow":
       // GET /api/now/table/incident (10,000 a page); sys_journal_field; attachment list; file.
       return pages(b.tickets, 10_000) + b.tickets * 3 + b.files;
@@ -47,8 +49,9 @@ export function targetMinimum(platform: SidePlatform, b: Backlog): number {
       return pages(b.targetChanged, 10_000) + b.requesters + b.tickets * (1 + b.comments) + b.files;
     case "request-tracker":
       // GET /tickets; GET /user/{email} once per requester; POST /ticket; POST comment or
-      // correspond per comment; a file goes with a comment of its own.
-      return pages(b.targetChanged, 100) + b.requesters + b.tickets * (1 + b.comments) + b.files;
+      // correspond per comment; a file goes with a comment of its own, whose answer names only
+      // the transaction, so one GET learns the file's id (needed to know it later as our copy).
+      return pages(b.targetChanged, 100) + b.requesters + b.tickets * (1 + b.comments) + b.files * 2;
     case "connectwise":
       return pages(b.targetChanged, 1_000) + b.requesters + b.tickets * (1 + b.comments) + b.files;
   }
