@@ -30,8 +30,10 @@ export type PicklistCache = Map<Side, Promise<Picklists>>;
 
 const key = (side: Side, id: string | null) => `${side}:${id}`;
 
-/** Simultaneous outgoing connections a Worker invocation may hold. */
-const MAX_PARALLEL = 6;
+/** Tickets worked on at once. Their calls go through each side's gate (load-connection), which
+ * holds them to the platform's concurrency, so the invocation's six connections are not passed;
+ * what the extra tickets buy is a call always waiting at each gate. */
+const MAX_PARALLEL = 12;
 
 export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionContext, state: RunState, store: WorkStore, limit: number, picklists: PicklistCache): Promise<BatchOutcome> {
   const head = await store.peek(limit);
@@ -80,9 +82,10 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
       for (const k of covered(op)) if (waiting.has(k)) finished.push({ side: k.startsWith("source:") ? "source" : "target", id: k.slice(k.indexOf(":") + 1) });
     }
   };
-  // Enough tickets at once to keep both platforms busy; each side's own gate (load-connection)
-  // holds its calls to the platform's concurrency.
-  const parallel = Math.max(1, Math.min(MAX_PARALLEL, context.sides.source.rateLimit.concurrency + context.sides.target.rateLimit.concurrency));
+  // Enough tickets at once to keep both platforms busy: a ticket's calls go one after another
+  // (read the source, write the target, write back), so with one ticket per connection slot the
+  // slower platform's gate stood empty a third of the time. Twice as many keeps one waiting.
+  const parallel = Math.max(1, Math.min(MAX_PARALLEL, 2 * (context.sides.source.rateLimit.concurrency + context.sides.target.rateLimit.concurrency)));
   await Promise.all(Array.from({ length: parallel }, worker));
   if (pauseMs !== null) {
     await store.remove(finished);

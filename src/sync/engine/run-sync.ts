@@ -26,8 +26,9 @@ import type { PlannedOperation } from "./types";
 export type { EngineDeps, PlanSummary, RunRequest, RunResult, RunStatus, TicketHint } from "./run-request";
 
 const DEFAULT_FIRST_RUN_DAYS = 30;
-/** Tickets planned and applied together; the budget is checked between batches. */
-const BATCH = 10;
+/** Tickets planned and applied together; the budget is checked between batches. Twice the
+ * tickets worked on at once, so a batch's last slow ticket leaves few workers idle. */
+const BATCH = 24;
 /** A chunk stops once any count passes this share of its limit, so the next batch still fits. */
 const BUDGET_SHARE = 0.8;
 
