@@ -7,6 +7,7 @@
 // The clock is performance.now(), which in local workerd moves while code computes, to the
 // millisecond: a sub-millisecond call counts 0 or 1, right on average over thousands.
 import type { FetchLike } from "../../src/connectors/http-client";
+import { observeD1 } from "../../src/sync/engine/budget";
 
 export type IoKind = "d1" | "r2" | "source" | "target";
 export type IoFigures = { calls: number; summedMs: number; inFlightMs: number };
@@ -77,37 +78,9 @@ export class IoClock {
     };
   }
 
-  /** D1 with every statement, batch and exec timed. Its objects are native, so the proxies hand
-   * the real statements to `batch` (as ChunkBudget's counting proxy does). */
+  /** D1 with every statement, batch and exec timed. */
   d1(db: D1Database): D1Database {
-    const INNER = Symbol("timed statement");
-    type Timed = D1PreparedStatement & { [INNER]?: D1PreparedStatement };
-    const clock = this;
-    const wrap = (statement: D1PreparedStatement): D1PreparedStatement =>
-      new Proxy(statement, {
-        get(target, prop) {
-          if (prop === INNER) return target;
-          const value: unknown = Reflect.get(target, prop, target);
-          if (typeof value !== "function") return value;
-          const fn = value as (...a: unknown[]) => unknown;
-          if (prop === "bind") return (...args: unknown[]) => wrap(fn.apply(target, args) as D1PreparedStatement);
-          if (prop === "run" || prop === "all" || prop === "first" || prop === "raw") {
-            return (...args: unknown[]) => clock.time("d1", () => fn.apply(target, args) as Promise<unknown>);
-          }
-          return fn.bind(target);
-        },
-      });
-    return new Proxy(db, {
-      get(target, prop) {
-        const value: unknown = Reflect.get(target, prop, target);
-        if (typeof value !== "function") return value;
-        const fn = value as (...a: unknown[]) => unknown;
-        if (prop === "prepare") return (query: string) => wrap(target.prepare(query));
-        if (prop === "batch") return (statements: Timed[]) => clock.time("d1", () => target.batch(statements.map((s) => s[INNER] ?? s)));
-        if (prop === "exec") return (query: string) => clock.time("d1", () => target.exec(query));
-        return fn.bind(target);
-      },
-    });
+    return observeD1(db, (_statements, call) => this.time("d1", call));
   }
 
   /** R2 with every operation timed (a put of a streamed file lasts as long as its stream). */

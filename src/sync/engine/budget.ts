@@ -98,13 +98,17 @@ export class ChunkBudget {
 }
 
 const INNER = Symbol("inner statement");
-type Counted = D1PreparedStatement & { [INNER]?: D1PreparedStatement };
+type Inner = D1PreparedStatement & { [INNER]?: D1PreparedStatement };
+
+/** Runs a D1 call (of `statements` statements: a batch counts each) and answers with its result. */
+export type D1Around = <T>(statements: number, call: () => Promise<T>) => Promise<T>;
 
 /**
+ * D1 with every statement, batch and exec passed through `around` (to count them, or time them).
  * D1's objects are native: a method must be called on the real object, and `batch` accepts only
- * real statements. The proxies count the calls and hand the real objects through.
+ * real statements, so the proxies hand the real objects through (one level each, so observers nest).
  */
-export function countingD1(db: D1Database, count: (statements?: number) => void): D1Database {
+export function observeD1(db: D1Database, around: D1Around): D1Database {
   const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(statement, {
       get(target, prop) {
@@ -114,10 +118,7 @@ export function countingD1(db: D1Database, count: (statements?: number) => void)
         const fn = value as (...a: unknown[]) => unknown;
         if (prop === "bind") return (...args: unknown[]) => wrapStatement(fn.apply(target, args) as D1PreparedStatement);
         if (prop === "run" || prop === "all" || prop === "first" || prop === "raw") {
-          return (...args: unknown[]) => {
-            count();
-            return fn.apply(target, args);
-          };
+          return (...args: unknown[]) => around(1, () => fn.apply(target, args) as Promise<unknown>);
         }
         return fn.bind(target);
       },
@@ -128,20 +129,18 @@ export function countingD1(db: D1Database, count: (statements?: number) => void)
       if (typeof value !== "function") return value;
       const fn = value as (...a: unknown[]) => unknown;
       if (prop === "prepare") return (query: string) => wrapStatement(target.prepare(query));
-      if (prop === "batch") {
-        // A batch is one round trip but each of its statements counts against D1's limits.
-        return (statements: Counted[]) => {
-          count(statements.length);
-          return target.batch(statements.map((s) => s[INNER] ?? s));
-        };
-      }
-      if (prop === "exec") {
-        return (query: string) => {
-          count();
-          return target.exec(query);
-        };
-      }
+      // A batch is one round trip but each of its statements counts against D1's limits.
+      if (prop === "batch") return (statements: Inner[]) => around(statements.length, () => target.batch(statements.map((s) => s[INNER] ?? s)));
+      if (prop === "exec") return (query: string) => around(1, () => target.exec(query));
       return fn.bind(target);
     },
+  });
+}
+
+/** D1 that calls `count` with the statements of every call it makes. */
+export function countingD1(db: D1Database, count: (statements?: number) => void): D1Database {
+  return observeD1(db, (statements, call) => {
+    count(statements);
+    return call();
   });
 }
