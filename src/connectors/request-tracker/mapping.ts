@@ -183,15 +183,20 @@ export function createdTicketFromWrite(
 
 /** The comment a message post made: RT answers with the transaction's id (Location) and nothing else of it. */
 export function commentFromPost(txn: { id: string; at: string; by: string }, kind: "correspond" | "comment", part: { ContentType: string; Content: string }): Comment {
+  return messageComment(txn.id, kind, part, { id: txn.by, name: txn.by, email: null }, txn.at, 0);
+}
+
+/** A message transaction as a comment: a Correspond is public, a Comment internal. */
+function messageComment(id: string, kind: "correspond" | "comment", part: { ContentType: string; Content: string }, author: Comment["author"], createdAt: string, timeTaken: unknown): Comment {
   return {
-    id: txn.id,
+    id,
     body: part.Content,
     format: part.ContentType === "text/html" ? "html" : "text",
     public: kind === "correspond",
     kind,
-    author: { id: txn.by, name: txn.by, email: null },
-    createdAt: txn.at,
-    extra: { TimeTaken: 0, ContentType: part.ContentType },
+    author,
+    createdAt,
+    extra: { TimeTaken: timeTaken, ContentType: part.ContentType },
   };
 }
 
@@ -231,18 +236,8 @@ export function commentToRt(write: CommentWrite): { Content: string; ContentType
 }
 
 export function commentFromRt(txn: RtTransaction, part: { ContentType: string; Content: string }): Comment {
-  const kind = txn.Type === "Correspond" ? "correspond" : "comment";
-  const extra: Record<string, unknown> = { TimeTaken: txn.TimeTaken, ContentType: part.ContentType };
-  return {
-    id: txn.id,
-    body: part.Content,
-    format: part.ContentType === "text/html" ? "html" : "text",
-    public: kind === "correspond",
-    kind,
-    author: { id: txn.Creator.id, name: txn.Creator.RealName || txn.Creator.Name || null, email: txn.Creator.EmailAddress || null },
-    createdAt: txn.Created,
-    extra,
-  };
+  const author = { id: txn.Creator.id, name: txn.Creator.RealName || txn.Creator.Name || null, email: txn.Creator.EmailAddress || null };
+  return messageComment(txn.id, txn.Type === "Correspond" ? "correspond" : "comment", part, author, txn.Created, txn.TimeTaken);
 }
 
 /** RT time is TimeTaken (minutes) on a transaction; its creator is the only "member", there are no work roles. */
