@@ -72,6 +72,14 @@ export type Pair = {
 
 /** A connection between two fresh simulators and a source backlog of `tickets`, 3 comments each,
  * one ticket in ten with a 200 KB file, written into the source's store (seed-backlog.ts). */
+/** The ConnectWise and ServiceNow simulators' accounts (at cw.sim.test and sn.sim.test). */
+export async function connectWiseAndServiceNowAccounts(token: string) {
+  const { companyId, publicKey, privateKey, clientId } = CONNECTWISE_SIMULATOR_DEFAULTS;
+  const source = await addAccount(token, { name: "CW", platform: "connectwise", baseUrl: CW_BASE, credentials: { companyId, publicKey, privateKey, clientId } });
+  const target = await addAccount(token, { name: "SN", platform: "servicenow", baseUrl: "https://sn.sim.test", credentials: SN });
+  return { source, target };
+}
+
 export async function pair(kind: "cw-sn" | "rt-rt", tickets: number): Promise<Pair> {
   const org = await setupFirstOrganisation();
   const comments = { public: true, internal: true };
@@ -81,9 +89,7 @@ export async function pair(kind: "cw-sn" | "rt-rt", tickets: number): Promise<Pa
     const cw = createConnectWiseSimulator();
     const sn = createServiceNowSimulator();
     const fetch = network({ "cw.sim.test": cw.app, "sn.sim.test": sn.app });
-    const { companyId, publicKey, privateKey, clientId } = CONNECTWISE_SIMULATOR_DEFAULTS;
-    const source = await addAccount(org.token, { name: "CW", platform: "connectwise", baseUrl: CW_BASE, credentials: { companyId, publicKey, privateKey, clientId } });
-    const target = await addAccount(org.token, { name: "SN", platform: "servicenow", baseUrl: "https://sn.sim.test", credentials: SN });
+    const { source, target } = await connectWiseAndServiceNowAccounts(org.token);
     const connectionId = await createConnection(
       org.organisation.id,
       {

@@ -12,8 +12,8 @@ import { CONNECTWISE_SIMULATOR_DEFAULTS, createConnectWiseSimulator } from "../.
 import { createServiceNowSimulator } from "../../src/simulators/servicenow/app";
 import { connectionSyncStub } from "../../src/sync/connection-sync";
 import { api, setupFirstOrganisation } from "../helpers";
-import { addAccount, createConnection } from "../support/sync-fixture";
-import { CW_BASE, LATENCY_MS, SN, client, network } from "./harness";
+import { createConnection } from "../support/sync-fixture";
+import { CW_BASE, LATENCY_MS, client, connectWiseAndServiceNowAccounts, network } from "./harness";
 
 export async function webhookPair() {
   const org = await setupFirstOrganisation();
@@ -21,9 +21,7 @@ export async function webhookPair() {
   const cw = createConnectWiseSimulator({ webhooks: toWorker });
   const sn = createServiceNowSimulator({ webhooks: toWorker });
   const route = network({ "cw.sim.test": cw.app, "sn.sim.test": sn.app });
-  const { companyId, publicKey, privateKey, clientId } = CONNECTWISE_SIMULATOR_DEFAULTS;
-  const source = await addAccount(org.token, { name: "CW", platform: "connectwise", baseUrl: CW_BASE, credentials: { companyId, publicKey, privateKey, clientId } });
-  const target = await addAccount(org.token, { name: "SN", platform: "servicenow", baseUrl: "https://sn.sim.test", credentials: SN });
+  const { source, target } = await connectWiseAndServiceNowAccounts(org.token);
   const connectionId = await createConnection(
     org.organisation.id,
     { source: { accountId: source, settings: DEMO_SIDE_SETTINGS.source }, target: { accountId: target, settings: DEMO_SIDE_SETTINGS.target } },
@@ -38,6 +36,7 @@ export async function webhookPair() {
   await createDb(env.DB).update(connections).set({ manualCooldownSeconds: 0 }).where(eq(connections.id, connectionId));
   const secret = (await (await api(`/connections/${connectionId}/webhooks/source/secret`, org.token, { method: "POST", json: {} })).json()) as { url: string };
   const hook = secret.url.replace(/^https?:\/\/[^/]+/, "https://lockstep.test");
+  const { companyId, publicKey, privateKey, clientId } = CONNECTWISE_SIMULATOR_DEFAULTS;
   const registered = await route(`${CW_BASE}/system/callbacks`, {
     method: "POST",
     headers: { Authorization: `Basic ${btoa(`${companyId}+${publicKey}:${privateKey}`)}`, clientId, "Content-Type": "application/json" },
