@@ -3,6 +3,7 @@
 // the links as they are now, apply, carry comments, files and time, and record each item. The
 // plan is made from fresh links on every batch, so a batch redone after an eviction finds its
 // creates already linked (or `creating`, and looks them up) instead of repeating them.
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../../db/client";
 import type { Picklists } from "../../connectors/canonical";
 import { ConnectorError } from "../../connectors/errors";
@@ -14,7 +15,7 @@ import { emptyCounts, type ChildCounts } from "./child-links";
 import { findLinkById, loadLinks } from "./links-store";
 import type { ConnectionContext } from "./load-connection";
 import { planChanges } from "./plan-changes";
-import { recordItem } from "./record-item";
+import { itemStatements } from "./record-item";
 import type { EngineDeps } from "./run-request";
 import type { RunState, WorkItem, WorkStore } from "./run-state";
 import { syncAttachments } from "./sync-attachments";
@@ -63,6 +64,7 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
   const waiting = new Set(items.map((i) => key(i.side, i.ticket.id)));
   const finished: { side: Side; id: string }[] = [];
   let pauseMs: number | null = null;
+  const records: BatchItem<"sqlite">[] = [];
   const queue = [...plan];
   // Tickets of a batch go side by side (no more than an invocation's six simultaneous
   // connections), so the wait is the platforms' latency, not ours.
@@ -77,7 +79,7 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
       }
       if (item) {
         if (item.outcome === "failed") state.retry[item.side].push(item.ticketId);
-        await recordItem(db, context.id, state.request.runId, item);
+        records.push(...itemStatements(db, context.id, state.request.runId, item));
       }
       for (const k of covered(op)) if (waiting.has(k)) finished.push({ side: k.startsWith("source:") ? "source" : "target", id: k.slice(k.indexOf(":") + 1) });
     }
@@ -87,6 +89,9 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
   // slower platform's gate stood empty a third of the time. Twice as many keeps one waiting.
   const parallel = Math.max(1, Math.min(MAX_PARALLEL, 2 * (context.sides.source.rateLimit.concurrency + context.sides.target.rateLimit.concurrency)));
   await Promise.all(Array.from({ length: parallel }, worker));
+  // The batch's items in one round trip, before its tickets leave the queue: a batch cut off
+  // before this is redone whole, and its items written then.
+  if (records.length > 0) await db.batch(records as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   if (pauseMs !== null) {
     await store.remove(finished);
     return { handled: finished.length, pauseMs };

@@ -1,7 +1,9 @@
 // One run item: what happened to one ticket, written with the run's progress and, for a failure,
 // the ticket's open issue. The item's id is derived from the run and the ticket, so a batch redone
-// after an eviction rewrites its items instead of adding them twice.
+// after an eviction rewrites its items instead of adding them twice. A batch's items go to D1
+// together, in one round trip.
 import { and, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../../db/client";
 import { runItems, syncIssues } from "../../db/schema";
 import { newId } from "../../lib/ids";
@@ -13,7 +15,8 @@ export function itemId(runId: string, item: Pick<ItemRecord, "side" | "ticketId"
   return `itm_${runId}_${item.side}_${item.ticketId}`;
 }
 
-export async function recordItem(db: Db, connectionId: string, runId: string, item: ItemRecord) {
+/** The statements that record `item`: the item, and its ticket's issue opened or resolved. */
+export function itemStatements(db: Db, connectionId: string, runId: string, item: ItemRecord): BatchItem<"sqlite">[] {
   const now = nowIso();
   const values = {
     id: itemId(runId, item),
@@ -57,15 +60,14 @@ export async function recordItem(db: Db, connectionId: string, runId: string, it
         // The same run met again (a redone batch) does not count as another occurrence.
         set: { lastRunId: runId, occurrences: sql`${syncIssues.occurrences} + (${syncIssues.lastRunId} <> ${runId})`, status: "open", updatedAt: now },
       });
-    await db.batch([write, issue]);
+    return [write, issue];
   } else if (item.outcome !== "skipped") {
     // Success closes the ticket's open issues.
     const resolve = db
       .update(syncIssues)
       .set({ status: "resolved", resolvedAt: now, resolvedBy: "sync", updatedAt: now })
       .where(and(eq(syncIssues.connectionId, connectionId), eq(syncIssues.ticketId, item.ticketId), eq(syncIssues.status, "open")));
-    await db.batch([write, resolve]);
-  } else {
-    await write;
+    return [write, resolve];
   }
+  return [write];
 }
