@@ -22,7 +22,7 @@ export const connectionSyncApi = new Hono<AppEnv>()
     "/connections/:id/sync-status",
     describe({
       summary: "Where the connection's syncing stands",
-      description: "The state label, why automatic sync cannot be switched on (if so), the manual cooldown, the run under way with its progress, and the last run.",
+      description: "The state label, why automatic sync cannot be switched on (if so), the manual cooldown, the run under way with its progress, the last run, and when an automatic run last looked and found nothing.",
       tags,
       access: "viewer",
       responses: { 200: { description: "The sync status.", schema: syncStatusSchema } },
