@@ -1,6 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requestTrackerConnector } from "../src/connectors/request-tracker/index";
+import { eq } from "drizzle-orm";
+import { createDb } from "../src/db/client";
+import { connections } from "../src/db/schema";
 import { api, setupFirstOrganisation } from "./helpers";
 import { internalConnection, recordRun } from "./support/run-fixture";
 
@@ -32,6 +35,14 @@ describe("GET /dashboard", () => {
     expect(health.failuresInRow).toBe(2);
     expect(health.lastRun?.status).toBe("failed");
     expect(body.daily).toHaveLength(30);
+  });
+
+  it("ends the streak at a later automatic check that found nothing (such runs leave no row)", async () => {
+    const db = createDb(env.DB);
+    await db.update(connections).set({ lastCheckedAt: new Date(Date.now() + 1_000).toISOString() }).where(eq(connections.id, connectionId));
+    const body = (await (await api("/dashboard", org.token)).json()) as Dashboard;
+    expect(body.connections.find((c) => c.id === connectionId)!.failuresInRow).toBe(0);
+    await db.update(connections).set({ lastCheckedAt: null }).where(eq(connections.id, connectionId));
   });
 
   it("reads the API budget used from the account's own budget object where Lockstep paces by it", async () => {

@@ -3,7 +3,7 @@
 // batched queries whatever the number of connections, so the page stays quick.
 import { and, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { changeCursors, connectionSides, syncIssues, syncRuns } from "../db/schema";
+import { changeCursors, connections as connectionRows, connectionSides, syncIssues, syncRuns } from "../db/schema";
 import type { OrgScope } from "../auth/principal";
 import { chunks } from "../lib/chunks";
 import { connectorFor } from "../connectors/registry";
@@ -60,6 +60,7 @@ export async function dashboardOf(db: Db, scope: OrgScope, options: { now?: Date
   const recent = new Map<string, RunRow[]>();
   const issues = new Map<string, number>();
   const backlog = new Map<string, number>();
+  const checked = new Map<string, string | null>();
   for (const part of chunks(ids, 50)) {
     // The newest runs of each connection, all in one round trip.
     const [first, ...rest] = part.map((id) =>
@@ -80,6 +81,8 @@ export async function dashboardOf(db: Db, scope: OrgScope, options: { now?: Date
     for (const row of openCounts) issues.set(row.connectionId, row.n);
     const cursors = await db.select({ connectionId: changeCursors.connectionId, retry: changeCursors.retryIds }).from(changeCursors).where(inArray(changeCursors.connectionId, part));
     for (const row of cursors) backlog.set(row.connectionId, (backlog.get(row.connectionId) ?? 0) + (JSON.parse(row.retry) as string[]).length);
+    const checks = await db.select({ id: connectionRows.id, at: connectionRows.lastCheckedAt }).from(connectionRows).where(inArray(connectionRows.id, part));
+    for (const row of checks) checked.set(row.id, row.at);
   }
 
   // One read per paced account, however many connections share it.
@@ -98,7 +101,11 @@ export async function dashboardOf(db: Db, scope: OrgScope, options: { now?: Date
     const runs = recent.get(c.id) ?? [];
     const finished = runs.filter(isFinished);
     const active = runs.find((r) => !isFinished(r)) ?? null;
-    const firstOk = finished.findIndex((r) => r.status !== "failed");
+    // An automatic run that found nothing leaves no row, only the check time: one after the last
+    // recorded run ended a streak of failures as surely as a recorded success.
+    const checkedAt = checked.get(c.id) ?? null;
+    const lastEnd = finished[0] ? (finished[0].finishedAt ?? finished[0].startedAt) : null;
+    const firstOk = checkedAt && (!lastEnd || checkedAt > lastEnd) ? 0 : finished.findIndex((r) => r.status !== "failed");
     const state = syncStateOf({ status: c.status, automaticEnabled: c.automaticEnabled, initialSyncCompletedAt: c.initialSyncCompletedAt });
     const left = active?.ticketsTotal != null ? Math.max(0, active.ticketsTotal - active.ticketsDone) : 0;
     const last = finished[0];
