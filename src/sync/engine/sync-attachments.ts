@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { attachmentLinks } from "../../db/schema";
 import type { Attachment } from "../../connectors/canonical";
+import { ConnectorError } from "../../connectors/errors";
 import { bytesToHex } from "../../lib/encoding";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
@@ -84,14 +85,18 @@ async function stage(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Ar
   return bytesToHex(new Uint8Array(await digest.digest));
 }
 
-/** The SHA-256 of a stream, read chunk by chunk. */
-async function hashOf(body: ReadableStream<Uint8Array>): Promise<string> {
+/** The SHA-256 of a stream, read chunk by chunk, and its length. */
+async function hashOf(body: ReadableStream<Uint8Array>): Promise<{ hash: string; bytes: number }> {
   const digest = new crypto.DigestStream("SHA-256");
   const hash = digest.getWriter();
   const reader = body.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) await hash.write(r.value);
+  let bytes = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    bytes += r.value.byteLength;
+    await hash.write(r.value);
+  }
   await hash.close();
-  return bytesToHex(new Uint8Array(await digest.digest));
+  return { hash: bytesToHex(new Uint8Array(await digest.digest)), bytes };
 }
 
 export async function syncAttachments(db: Db, context: ConnectionContext, link: LinkState, bucket: R2Bucket | undefined, fresh: Side | null = null): Promise<ChildCounts> {
@@ -161,7 +166,13 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
 async function findLostCopy(context: ConnectionContext, to: Side, ticketId: string, ticketType: string, list: Attachment[], file: Attachment, hash: string): Promise<string | null> {
   for (const candidate of list.filter((f) => f.fileName === file.fileName && (f.size === null || file.size === null || f.size === file.size))) {
     const download = await context.sides[to].client.downloadAttachment(ticketId, ticketType, candidate);
-    if ((await hashOf(download.body)) === hash) return candidate.id;
+    const read = await hashOf(download.body);
+    // A download that is not the size the platform lists was garbled on the way: that proves
+    // nothing either way, so the file waits for the next run rather than being sent again.
+    if (candidate.size !== null && read.bytes !== candidate.size) {
+      throw new ConnectorError("transient", `The download of ${candidate.fileName} came back ${read.bytes} bytes long, not ${candidate.size}`);
+    }
+    if (read.hash === hash) return candidate.id;
   }
   return null;
 }
