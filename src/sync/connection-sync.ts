@@ -200,9 +200,9 @@ export class ConnectionSync extends DurableObject<Env> {
 
   /** Counts failures in a row and tells the admins once when it is time (and once on recovery). */
   private async afterRun(connectionId: string, result: RunResult) {
-    const run = { errorCode: result.error?.code ?? null };
+    const errorCode = result.error?.code ?? null;
     const state = (await this.ctx.storage.get<AlertState>(ALERT_KEY)) ?? { failuresInRow: 0, alerted: false };
-    const next = nextAlertState(state, result.status, run?.errorCode ?? null);
+    const next = nextAlertState(state, result.status, errorCode);
     await this.ctx.storage.put(ALERT_KEY, next.state);
     if (next.send) {
       const deps = this.deps();
@@ -215,7 +215,7 @@ export class ConnectionSync extends DurableObject<Env> {
           allowLoopbackHttp: deps.allowLoopbackHttp,
           email: email && config.alertEmailFrom ? { binding: email, from: config.alertEmailFrom } : undefined,
         },
-        { kind: next.send, connectionId, failuresInRow: next.state.failuresInRow || state.failuresInRow, reason: run?.errorCode ?? null, at: nowIso() },
+        { kind: next.send, connectionId, failuresInRow: next.state.failuresInRow || state.failuresInRow, reason: errorCode, at: nowIso() },
       );
     }
   }
