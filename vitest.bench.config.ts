@@ -1,19 +1,12 @@
-import { accessSync, constants } from "node:fs";
-import path from "node:path";
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { storageOnTmpfs, workersPool } from "./test/support/workers-pool";
 
 // The benchmark (`npm run bench`, driven by scripts/bench.mjs): the scenarios named by
 // BENCH_SCENARIO (comma-separated), in workerd as the unit tests run. Each scenario's file is in
 // test/bench/scenarios/; the files of one run go one after another (never side by side, which
 // would disturb each other's times), each with storage of its own. Storage on tmpfs where there
 // is one, as for the fault suite: the disk's fsync would otherwise dominate D1's time.
-try {
-  accessSync("/dev/shm", constants.W_OK);
-  process.env.TMPDIR = "/dev/shm";
-} catch {
-  // No tmpfs: slower D1, same counts.
-}
+storageOnTmpfs();
 
 const FILES: [RegExp, string][] = [
   [/^(cw-sn|rt-rt)-\d+$/, "full-sync"],
@@ -32,21 +25,8 @@ for (const scenario of scenarios) {
 if (files.size === 0) throw new Error("Set BENCH_SCENARIO to one or more scenarios, comma-separated (see scripts/bench.mjs), or run npm run bench");
 
 export default defineConfig(async () => {
-  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU=",
-            BENCH_SCENARIO: scenarios.join(","),
-            BENCH_LATENCY_MS: process.env.BENCH_LATENCY_MS ?? "5",
-          },
-        },
-      }),
-    ],
+    plugins: [await workersPool({ BENCH_SCENARIO: scenarios.join(","), BENCH_LATENCY_MS: process.env.BENCH_LATENCY_MS ?? "5" })],
     test: {
       include: [...files],
       fileParallelism: false,

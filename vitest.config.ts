@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { workersPool } from "./test/support/workers-pool";
 
 // Tests run inside workerd with the production wrangler.toml; migrations are applied exactly as
 // `wrangler d1 migrations apply` would, from a test-only binding (test/setup.ts).
@@ -30,21 +30,8 @@ function loadVendorSpecs(): { [key: string]: JsonValue } {
 }
 
 export default defineConfig(async () => {
-  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            TEST_SPECS: loadVendorSpecs(),
-            // A fixed test key (32 bytes, base64): tests never touch the development default.
-            ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU=",
-          },
-        },
-      }),
-    ],
+    plugins: [await workersPool({ TEST_SPECS: loadVendorSpecs() })],
     test: {
       include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
       // Suites with their own runners: end to end (Node, real RT), browser, benchmark.
