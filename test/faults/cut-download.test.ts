@@ -4,14 +4,10 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
-import { CONNECTWISE_SIMULATOR_DEFAULTS, createConnectWiseSimulator } from "../../src/simulators/connectwise/app";
-import { createServiceNowSimulator } from "../../src/simulators/servicenow/app";
-import { DEMO_CONNECTION_SETTINGS, DEMO_MAPPINGS, DEMO_SIDE_SETTINGS } from "../../src/demo-connection";
 import { connectionSyncStub } from "../../src/sync/connection-sync";
 import { setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
-import { addAccount, createConnection } from "../support/sync-fixture";
-import { seedConnectWiseBacklog } from "./support/seed-connectwise";
+import { connectWiseToServiceNow } from "./support/cw-sn-pair";
 
 const network = useSimulatorNetwork();
 let org: Awaited<ReturnType<typeof setupFirstOrganisation>>;
@@ -20,20 +16,8 @@ beforeAll(async () => {
 });
 
 it("a download cut mid-body leaves nothing running, and the file arrives on the next run", async () => {
-  const cw = createConnectWiseSimulator();
-  const sn = createServiceNowSimulator();
-  seedConnectWiseBacklog(cw.store, 5); // ticket 4 carries a document
-  for (const table of ["task", "sys_journal_field", "sys_attachment", "task_time_worked"]) sn.store.rows.get(table)!.splice(0);
-  network.mount("cw-cut.sim.test", cw.app);
-  network.mount("sn-cut.sim.test", sn.app);
-  const { companyId, publicKey, privateKey, clientId } = CONNECTWISE_SIMULATOR_DEFAULTS;
-  const source = await addAccount(org.token, { name: "CW", platform: "connectwise", baseUrl: "https://cw-cut.sim.test/v4_6_release/apis/3.0", credentials: { companyId, publicKey, privateKey, clientId }, settings: { timeoutMs: 250 } });
-  const target = await addAccount(org.token, { name: "SN", platform: "servicenow", baseUrl: "https://sn-cut.sim.test", credentials: { authType: "basic", username: "lockstep.integration", password: "sn-password" }, settings: { timeoutMs: 250 } });
-  const connectionId = await createConnection(
-    org.organisation.id,
-    { source: { accountId: source, settings: DEMO_SIDE_SETTINGS.source }, target: { accountId: target, settings: DEMO_SIDE_SETTINGS.target } },
-    { mappings: DEMO_MAPPINGS, settings: DEMO_CONNECTION_SETTINGS },
-  );
+  // ticket 4 carries a document
+  const { cw, sn, connectionId } = await connectWiseToServiceNow(org, network, { label: "cut", tickets: 5, accountSettings: { timeoutMs: 250 } });
   cw.faults.next({ kind: "cut" }, { method: "GET", path: /\/download$/ });
   const stub = connectionSyncStub(env, org.organisation.id, connectionId);
   const runToEnd = async () => {

@@ -27,24 +27,39 @@ const SOURCE_SETTINGS = { ...DEMO_SIDE_SETTINGS.source, comments: { public: true
 
 type Org = Awaited<ReturnType<typeof setupFirstOrganisation>>;
 
-/** Fresh platforms (hosts of their own, so scenarios never share one) and a connection between them. */
-export async function setUpConnectWisePair(org: Org, network: ReturnType<typeof useSimulatorNetwork>, label: string) {
+/**
+ * Fresh ConnectWise and ServiceNow simulators (hosts of their own, `cw-<label>.sim.test`, so
+ * scenarios never share one), `tickets` seeded on ConnectWise and none on ServiceNow, and the
+ * demo's connection between them. Also used by the small file tests in test/faults and test/sync.
+ */
+export async function connectWiseToServiceNow(
+  org: Org,
+  network: ReturnType<typeof useSimulatorNetwork>,
+  options: { label: string; tickets: number; accountSettings?: Record<string, unknown>; sourceSettings?: Record<string, unknown> },
+) {
   const cw = createConnectWiseSimulator();
   const sn = createServiceNowSimulator();
-  seedConnectWiseBacklog(cw.store, TICKETS);
+  seedConnectWiseBacklog(cw.store, options.tickets);
   // The instance keeps its users and choice lists; its demo tickets go, so every incident is ours.
   for (const table of ["task", "sys_journal_field", "sys_attachment", "task_time_worked"]) sn.store.rows.get(table)!.splice(0);
-  const hosts = { cw: `cw-${label}.sim.test`, sn: `sn-${label}.sim.test` };
+  const hosts = { cw: `cw-${options.label}.sim.test`, sn: `sn-${options.label}.sim.test` };
   network.mount(hosts.cw, cw.app);
   network.mount(hosts.sn, sn.app);
   const cwBase = CW_BASE.replace("cw.sim.test", hosts.cw);
-  const source = await addAccount(org.token, { name: hosts.cw, platform: "connectwise", baseUrl: cwBase, credentials: CW_CREDENTIALS, settings: SETTINGS });
-  const target = await addAccount(org.token, { name: hosts.sn, platform: "servicenow", baseUrl: `https://${hosts.sn}`, credentials: SN_CREDENTIALS, settings: SETTINGS });
+  const settings = options.accountSettings ?? {};
+  const source = await addAccount(org.token, { name: hosts.cw, platform: "connectwise", baseUrl: cwBase, credentials: CW_CREDENTIALS, settings });
+  const target = await addAccount(org.token, { name: hosts.sn, platform: "servicenow", baseUrl: `https://${hosts.sn}`, credentials: SN_CREDENTIALS, settings });
   const connectionId = await createConnection(
     org.organisation.id,
-    { source: { accountId: source, settings: SOURCE_SETTINGS }, target: { accountId: target, settings: DEMO_SIDE_SETTINGS.target } },
+    { source: { accountId: source, settings: options.sourceSettings ?? DEMO_SIDE_SETTINGS.source }, target: { accountId: target, settings: DEMO_SIDE_SETTINGS.target } },
     { mappings: DEMO_MAPPINGS, settings: DEMO_CONNECTION_SETTINGS },
   );
+  return { cw, sn, connectionId, hosts, cwBase };
+}
+
+/** The fault suite's pair: 1,000 tickets, short timeouts, everything travelling, and a check. */
+export async function setUpConnectWisePair(org: Org, network: ReturnType<typeof useSimulatorNetwork>, label: string) {
+  const { cw, sn, connectionId, hosts, cwBase } = await connectWiseToServiceNow(org, network, { label, tickets: TICKETS, accountSettings: SETTINGS, sourceSettings: SOURCE_SETTINGS });
   const fetchOf = () => (input: Request | string | URL, init?: RequestInit) => fetch(input, init);
   const cwClient = connectwiseConnector.create({ fetch: fetchOf(), config: { baseUrl: cwBase, credentials: CW_CREDENTIALS, settings: connectwiseConnector.settingsSchema.parse({}) } });
   const snClient = servicenowConnector.create({ fetch: fetchOf(), config: { baseUrl: `https://${hosts.sn}`, credentials: SN_CREDENTIALS, settings: servicenowConnector.settingsSchema.parse({}) } });
