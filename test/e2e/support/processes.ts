@@ -1,11 +1,11 @@
 // The processes the suite drives: the two RT instances (through scripts/rt/rt.sh) and Lockstep
 // itself under `wrangler dev`, the production entry on a fresh local state in a temporary folder.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { startWranglerDev, wranglerEnv } from "../../support/wrangler-dev.mjs";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
 const RT_SCRIPT = path.join(ROOT, "scripts", "rt", "rt.sh");
@@ -23,19 +23,6 @@ export function rt(...args: string[]): void {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const wranglerEnv = () => ({ ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" });
-
 export type RunningLockstep = { baseUrl: string; stop: () => Promise<void>; output: () => string; logFile: string };
 
 /**
@@ -49,46 +36,17 @@ export async function startLockstep(): Promise<RunningLockstep> {
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
     cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", "ignore", "inherit"], timeout: 5 * 60_000,
   });
-  const [port, inspectorPort] = [await freePort(), await freePort()];
   const key = randomBytes(32).toString("base64");
-  const child: ChildProcess = spawn("npx", [
-    "wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
-    "--persist-to", state, "--test-scheduled", "--show-interactive-dev-session=false",
-    "--var", "APP_ENV:development",
-  // ENCRYPTION_KEY is a required secret: wrangler dev takes it from the environment.
-  ], { cwd: ROOT, env: { ...wranglerEnv(), ENCRYPTION_KEY: key }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   // Everything wrangler and the Worker print, kept beside the state for a failure's post-mortem.
   const logFile = path.join(tmpdir(), "lockstep-e2e-wrangler.log");
   writeFileSync(logFile, "");
-  let log = "";
-  const keep = (chunk: Buffer) => { log += chunk.toString(); appendFileSync(logFile, chunk); };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
-  const baseUrl = `http://127.0.0.1:${port}`;
-
-  const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      // detached: npx, wrangler and workerd share one process group, ended together.
-      try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
-    }
-    rmSync(state, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log}`);
-    try {
-      const res = await fetch(`${baseUrl}/api/v1/openapi.json`);
-      if (res.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`wrangler dev did not answer within 120 s:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return { baseUrl, stop, output: () => log, logFile };
+  const app = await startWranglerDev({
+    root: ROOT,
+    state,
+    args: ["--persist-to", state, "--test-scheduled", "--show-interactive-dev-session=false", "--var", "APP_ENV:development"],
+    // ENCRYPTION_KEY is a required secret: wrangler dev takes it from the environment.
+    env: { ENCRYPTION_KEY: key },
+    onOutput: (chunk) => appendFileSync(logFile, chunk),
+  });
+  return { ...app, logFile };
 }
