@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { defineConfig } from "vitest/config";
-import { workersPool } from "./test/support/workers-pool";
+import { workersPool } from "./test/support/workers-pool.ts";
 
 // Tests run inside workerd with the production wrangler.toml; migrations are applied exactly as
 // `wrangler d1 migrations apply` would, from a test-only binding (test/setup.ts).
