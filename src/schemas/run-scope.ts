@@ -50,3 +50,28 @@ export const runScopeSchema = z
   })
   .meta({ id: "RunScope" });
 export type RunScope = z.infer<typeof runScopeSchema>;
+
+/** A run's stored scope, or null where there is none or it no longer parses (an older shape):
+ * a run's history must show even when its explanation cannot. */
+export function storedRunScope(text: string | null): RunScope | null {
+  if (!text) return null;
+  try {
+    const parsed = runScopeSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Which window each kind of manual run will read, said before the admin starts one. */
+export const manualWindowsSchema = z
+  .object({
+    quick: z.object({
+      lastRunAt: z.string().nullable().describe("When the connection last ran (or last checked for changes); null before its first run."),
+      since: z.string().describe("Before the first run: where it starts (the connection's start)."),
+      from: startSourceSchema,
+    }),
+    full: z.object({ since: z.string().describe("A full resync reads every eligible ticket updated since this instant."), from: startSourceSchema }),
+  })
+  .describe("The windows a manual run uses when no start date is given: a start date given with the run replaces `since`.");
+export type ManualWindows = z.infer<typeof manualWindowsSchema>;

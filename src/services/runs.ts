@@ -10,7 +10,7 @@ import { pageOf } from "../lib/pagination";
 import { SYNC_ERRORS, type SyncErrorCode } from "../sync/engine/sync-errors";
 import { connectionSyncStub, type RunAnswer } from "../sync/connection-sync";
 import { auditEntry } from "./audit";
-import { runScopeSchema, type RunScope } from "../schemas/run-scope";
+import { storedRunScope } from "../schemas/run-scope";
 
 const adviceFor = (code: string | null) => (code && code in SYNC_ERRORS ? SYNC_ERRORS[code as SyncErrorCode].advice : null);
 
@@ -20,21 +20,9 @@ export async function visibleConnection(db: Db, scope: OrgScope, connectionId: s
   return row;
 }
 
-/** The stored scope, or null where there is none or it no longer parses (an older shape):
- * a run's history must show even when its explanation cannot. */
-function storedScope(text: string | null): RunScope | null {
-  if (!text) return null;
-  try {
-    const parsed = runScopeSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 function runView(row: typeof syncRuns.$inferSelect) {
   const { since: _since, requestedBy: _by, scope, ...rest } = row;
-  return { ...rest, advice: adviceFor(row.errorCode), scope: storedScope(scope) };
+  return { ...rest, advice: adviceFor(row.errorCode), scope: storedRunScope(scope) };
 }
 
 export async function startRun(
