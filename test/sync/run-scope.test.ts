@@ -9,6 +9,7 @@ import { createRequestTrackerSimulator } from "../../src/simulators/request-trac
 import { planWithExclusions, type PlanInput } from "../../src/sync/engine/plan-changes";
 import { emptyScope, tallyExclusions } from "../../src/sync/engine/run-scope";
 import { runSync } from "../../src/sync/engine/run-sync";
+import { resolveStart } from "../../src/sync/engine/start-date";
 import { api, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
 import { addAccount, createConnection, engineDeps } from "../support/sync-fixture";
@@ -85,6 +86,26 @@ describe("planning counts the tickets each filter leaves out", () => {
 
   it("nothing when nothing was listed", () => {
     expect(plan({}).exclusions).toEqual([]);
+  });
+});
+
+describe("the connection's start", () => {
+  const now = Date.parse("2026-12-06T12:00:00.000Z");
+  const firstRun = { since: "2026-11-01T00:00:00.000Z", startedAt: "2026-11-20T09:00:00.000Z" };
+
+  it("is the date asked for, else Settings', else the first run's, else the last 30 days", () => {
+    expect(resolveStart({ requested: "2024-01-01T00:00:00Z", settings: "2026-10-15", firstRun }, now)).toEqual({ since: "2024-01-01T00:00:00.000Z", from: "requested" });
+    expect(resolveStart({ settings: "2026-10-15", firstRun }, now)).toEqual({ since: "2026-10-15T00:00:00.000Z", from: "settings" });
+    expect(resolveStart({ firstRun }, now)).toEqual({ since: "2026-11-01T00:00:00.000Z", from: "first_run" });
+    expect(resolveStart({}, now)).toEqual({ since: "2026-11-06T12:00:00.000Z", from: "default" });
+  });
+
+  it("of a first run recorded before runs kept their start is the 30 days before it began", () => {
+    expect(resolveStart({ firstRun: { since: null, startedAt: "2026-11-20T09:00:00.000Z" } }, now)).toEqual({ since: "2026-10-21T09:00:00.000Z", from: "first_run" });
+  });
+
+  it("passes over a value that cannot be read instead of failing the run", () => {
+    expect(resolveStart({ settings: "not a day", firstRun: { since: "garbage", startedAt: "also garbage" } }, now)).toEqual({ since: "2026-11-06T12:00:00.000Z", from: "default" });
   });
 });
 

@@ -15,14 +15,21 @@ export type StartFacts = {
   firstRun?: { since: string | null; startedAt: string } | null | undefined;
 };
 
-const daysBefore = (ms: number, days: number) => new Date(ms - days * 86_400_000).toISOString();
+const DAY_MS = 86_400_000;
+
+/** An instant as UTC ISO, or null when the text is not one (a value that cannot be read is
+ * passed over for the next rule rather than failing the run). */
+function instant(text: string | null | undefined, minusDays = 0): string | null {
+  const ms = text ? Date.parse(text) : NaN;
+  return Number.isNaN(ms) ? null : new Date(ms - minusDays * DAY_MS).toISOString();
+}
 
 export function resolveStart(facts: StartFacts, now = Date.now()): { since: string; from: StartSource } {
-  if (facts.requested) return { since: new Date(facts.requested).toISOString(), from: "requested" };
-  if (facts.settings) return { since: `${facts.settings}T00:00:00.000Z`, from: "settings" };
-  if (facts.firstRun) {
-    const since = facts.firstRun.since ?? daysBefore(Date.parse(facts.firstRun.startedAt), DEFAULT_FIRST_RUN_DAYS);
-    return { since: new Date(since).toISOString(), from: "first_run" };
-  }
-  return { since: daysBefore(now, DEFAULT_FIRST_RUN_DAYS), from: "default" };
+  const requested = instant(facts.requested);
+  if (requested) return { since: requested, from: "requested" };
+  const settings = instant(facts.settings ? `${facts.settings}T00:00:00.000Z` : null);
+  if (settings) return { since: settings, from: "settings" };
+  const firstRun = facts.firstRun ? (instant(facts.firstRun.since) ?? instant(facts.firstRun.startedAt, DEFAULT_FIRST_RUN_DAYS)) : null;
+  if (firstRun) return { since: firstRun, from: "first_run" };
+  return { since: new Date(now - DEFAULT_FIRST_RUN_DAYS * DAY_MS).toISOString(), from: "default" };
 }
