@@ -1,6 +1,8 @@
 // A run records what it looked at: the window on each side, what each side listed, and what the
 // filters left out, by filter. So "No tickets found to sync" can say why, and a full resync
 // reads from the connection's own start rather than silently from 30 days ago.
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Ticket } from "../../src/connectors/canonical";
 import { connectionSettingsSchema, sideSettingsSchema } from "../../src/schemas/connections";
@@ -8,6 +10,7 @@ import type { RunScope } from "../../src/schemas/run-scope";
 import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
 import { planWithExclusions, type PlanInput } from "../../src/sync/engine/plan-changes";
 import { emptyScope, tallyExclusions } from "../../src/sync/engine/run-scope";
+import { connectionSyncStub } from "../../src/sync/connection-sync";
 import { runSync } from "../../src/sync/engine/run-sync";
 import { resolveStart } from "../../src/sync/engine/start-date";
 import { api, setupFirstOrganisation } from "../helpers";
@@ -216,5 +219,20 @@ describe("a full resync without a start date reads from the connection's start",
     const scope = (await runView(full.runId)).scope!;
     expect(scope.start.from).toBe("default");
     expect(near(scope.start.since, Date.now() - 30 * DAY)).toBe(true);
+  });
+
+  it("through the API too: a full run asked for without `since` reads from the first run's start", async () => {
+    platforms();
+    const connectionId = await connection();
+    await runSync(engineDeps(), { connectionId, mode: "quick", trigger: "manual", since: "2024-01-01T00:00:00Z" });
+    const res = await api(`/connections/${connectionId}/runs`, org.token, { method: "POST", json: { mode: "full" } });
+    expect(res.status).toBe(202);
+    const { run } = (await res.json()) as { run: { id: string } };
+    const stub = connectionSyncStub(env, org.organisation.id, connectionId);
+    await runDurableObjectAlarm(stub);
+    await stub.drain();
+    const scope = (await runView(run.id)).scope!;
+    expect(scope.start).toEqual({ since: "2024-01-01T00:00:00.000Z", from: "first_run" });
+    expect(scope.source.listed).toBeGreaterThan(0);
   });
 });
