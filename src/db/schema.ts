@@ -282,8 +282,11 @@ export const syncRuns = sqliteTable(
     trigger: text("trigger", { enum: ["manual", "automatic", "webhook", "retry"] }).notNull(),
     dryRun: integer("dry_run", { mode: "boolean" }).notNull().default(false),
     status: text("status", { enum: ["queued", "running", "success", "partial", "failed", "no_tickets"] }).notNull(),
-    /** The start date asked for on a first run. */
+    /** The start date asked for; once the run has read the connection, the start it used
+     * (the connection's start: see sync/engine/start-date.ts). */
     since: text("since"),
+    /** What the run looked at and what the filters left out (schemas/run-scope.ts), as JSON. */
+    scope: text("scope"),
     requestedBy: text("requested_by"),
     phase: text("phase"),
     ticketsDone: integer("tickets_done").notNull().default(0),
