@@ -7,6 +7,7 @@ import { ApiError } from "../../api/error-codes";
 import { users } from "../../db/schema";
 import { dummyPasswordHash, verifyPassword } from "../../crypto/password";
 import { clearSessionCookie, writeSessionCookie } from "../../auth/cookies";
+import { safeNext } from "../../auth/safe-next";
 import { emailSchema } from "../../schemas/common";
 import { setupSchema } from "../../schemas/setup";
 import { auditEntry } from "../../services/audit";
@@ -20,11 +21,6 @@ import { csrfFor, parseForm, redirectWithFlash, render } from "./render";
 const WRONG_CREDENTIALS = "Wrong email or password.";
 
 const loginSchema = z.object({ email: emailSchema, password: z.string().min(1), next: z.string().optional() });
-
-/** Only same-site paths: `next=//evil.example` must not turn sign-in into an open redirect. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
 
 export const authPages = new Hono<AppEnv>()
   .get("/setup", async (c) => {
@@ -46,13 +42,14 @@ export const authPages = new Hono<AppEnv>()
   .get("/login", async (c) => {
     if (!(await isSetUp(c.get("db")))) return c.redirect("/setup", 303);
     if (c.get("principal")?.via === "session") return c.redirect(safeNext(c.req.query("next")), 303);
-    return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} next={c.req.query("next")} />);
+    // Checked now, so a hostile `next` is neither carried by the form nor followed later.
+    return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} next={safeNext(c.req.query("next"))} />);
   })
   .post("/login", async (c) => {
     const db = c.get("db");
     const form = await parseForm(c, loginSchema);
     const email = form.ok ? form.data.email : (form.raw["email"] ?? "");
-    const next = form.ok ? form.data.next : form.raw["next"];
+    const next = safeNext(form.ok ? form.data.next : form.raw["next"]);
     const [user] = form.ok ? await db.select().from(users).where(eq(users.email, form.data.email)).limit(1) : [];
     // Always spend one password hash, so an unknown email answers as slowly as a wrong password.
     const valid = form.ok && (await verifyPassword(form.data.password, user?.passwordHash ?? (await dummyPasswordHash())));
@@ -62,7 +59,7 @@ export const authPages = new Hono<AppEnv>()
     const session = await createSession(db, user);
     await db.batch([session.insert, auditEntry(db, { orgId: user.orgId, userId: user.id, label: user.email }, { action: "session.signed_in" }, c.req.header("CF-Connecting-IP"))]);
     writeSessionCookie(c, session.token);
-    return c.redirect(safeNext(next), 303);
+    return c.redirect(next, 303);
   })
   .post("/logout", async (c) => {
     const principal = c.get("principal");
