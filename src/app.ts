@@ -19,6 +19,7 @@ import { pages } from "./routes/pages/index";
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId({ generator: () => crypto.randomUUID() }));
+  // Static files get the same headers from public/_headers (a test keeps the two equal).
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -32,6 +33,8 @@ export function createApp() {
         formAction: ["'self'"],
       },
       referrerPolicy: "same-origin",
+      // As frame-ancestors 'none' says, for browsers that only know the older header.
+      xFrameOptions: "DENY",
     }),
   );
   app.use(async (c, next) => {
