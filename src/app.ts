@@ -37,6 +37,13 @@ export function createApp() {
       xFrameOptions: "DENY",
     }),
   );
+  // Nothing the Worker answers is for a cache to keep: new API tokens, webhook secrets and
+  // invitation codes are shown once, and the rest is one tenant's data. A route that wants
+  // caching sets its own Cache-Control.
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  });
   app.use(async (c, next) => {
     c.set("config", loadConfig(c.env));
     c.set("db", createDb(c.env.DB));
