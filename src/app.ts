@@ -2,11 +2,11 @@
 // platforms call, so no session or CSRF applies), authentication and CSRF, then the JSON API and
 // the pages. One error handler answers for all.
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./api/error-codes";
 import { onError } from "./api/on-error";
+import { requestId } from "./api/request-id";
 import { authenticate } from "./auth/authenticate";
 import { csrfProtection } from "./auth/csrf";
 import { createDb } from "./db/client";
@@ -18,7 +18,7 @@ import { pages } from "./routes/pages/index";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
-  app.use(requestId({ generator: () => crypto.randomUUID() }));
+  app.use(requestId);
   // Static files get the same headers from public/_headers (a test keeps the two equal).
   app.use(
     secureHeaders({
