@@ -1,17 +1,15 @@
 // First-run setup, sign-in and sign-out pages.
 import { Hono } from "hono";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../api/error-codes";
-import { users } from "../../db/schema";
-import { dummyPasswordHash, verifyPassword } from "../../crypto/password";
 import { clearSessionCookie, writeSessionCookie } from "../../auth/cookies";
 import { safeNext } from "../../auth/safe-next";
 import { emailSchema } from "../../schemas/common";
 import { setupSchema } from "../../schemas/setup";
 import { auditEntry } from "../../services/audit";
 import { createSession, endSession } from "../../services/sessions";
+import { userForSignIn } from "../../services/sign-in";
 import { isSetUp, setUp } from "../../services/setup";
 import { LoginPage } from "../../../views/pages/login";
 import { SetupDonePage, SetupPage } from "../../../views/pages/setup";
@@ -50,10 +48,8 @@ export const authPages = new Hono<AppEnv>()
     const form = await parseForm(c, loginSchema);
     const email = form.ok ? form.data.email : (form.raw["email"] ?? "");
     const next = safeNext(form.ok ? form.data.next : form.raw["next"]);
-    const [user] = form.ok ? await db.select().from(users).where(eq(users.email, form.data.email)).limit(1) : [];
-    // Always spend one password hash, so an unknown email answers as slowly as a wrong password.
-    const valid = form.ok && (await verifyPassword(form.data.password, user?.passwordHash ?? (await dummyPasswordHash())));
-    if (!user || !valid || !form.ok) {
+    const user = form.ok ? await userForSignIn(db, form.data.email, form.data.password) : null;
+    if (!user || !form.ok) {
       return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={WRONG_CREDENTIALS} next={next} />, { status: 401 });
     }
     const session = await createSession(db, user);
