@@ -22,13 +22,17 @@ export const users = sqliteTable(
     id: text("id").primaryKey(),
     orgId: text("org_id").notNull().references(() => organisations.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
-    /** Lower-cased; unique across the install because login asks for email and password only. */
+    /**
+     * Lower-cased; unique within the organisation. The same address may be a user of several
+     * organisations, so that adding a user never reveals whether it is used elsewhere; sign-in
+     * tries the password against each (services/sign-in.ts).
+     */
     email: text("email").notNull(),
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ["owner", "admin", "viewer"] }).notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_org_idx").on(t.orgId, t.id)],
+  (t) => [uniqueIndex("users_org_email_unique").on(t.orgId, t.email), index("users_email_idx").on(t.email), index("users_org_idx").on(t.orgId, t.id)],
 );
 
 export const sessions = sqliteTable(
