@@ -82,4 +82,11 @@ async function receive(c: Context<AppEnv>, path: { connectionId: string; side: s
 
 export const hooks = new Hono<AppEnv>()
   .post("/:connectionId/:side", doc(false), params(pathSchema), (c) => receive(c, c.req.valid("param")))
-  .post("/:connectionId/:side/:urlSecret", doc(true), params(urlSecretPathSchema), (c) => receive(c, c.req.valid("param")));
+  .post("/:connectionId/:side/:urlSecret", doc(true), params(urlSecretPathSchema), (c) => receive(c, c.req.valid("param")))
+  // Everything else under /hooks answers here, in the API's shape, before authentication could
+  // turn it into a sign-in redirect: another method is 405 (whatever the path names, so nothing
+  // is learnt about which endpoints exist), a POST to no receiver's path 404.
+  .all("*", (c) => {
+    if (c.req.method === "POST") throw new ApiError("not_found", "There is no webhook receiver at this address.");
+    throw new ApiError("method_not_allowed", "Webhook receivers take POST only.", undefined, { Allow: "POST" });
+  });
