@@ -11,6 +11,7 @@ import { emailSchema } from "../../schemas/common";
 import { setupSchema } from "../../schemas/setup";
 import { auditEntry } from "../../services/audit";
 import { createSession, endSession } from "../../services/sessions";
+import { recordSignInFailure, recordSignInSuccess, signInRetryAfter, throttledMessage } from "../../auth/sign-in-throttle";
 import { isSetUp, setUp } from "../../services/setup";
 import { LoginPage } from "../../../views/pages/login";
 import { SetupDonePage, SetupPage } from "../../../views/pages/setup";
@@ -50,23 +51,45 @@ export const authPages = new Hono<AppEnv>()
   })
   .post("/login", async (c) => {
     const db = c.get("db");
+    const ip = c.req.header("CF-Connecting-IP");
     const form = await parseForm(c, loginSchema);
     const email = form.ok ? form.data.email : (form.raw["email"] ?? "");
     const next = form.ok ? form.data.next : form.raw["next"];
-    const [user] = form.ok ? await db.select().from(users).where(eq(users.email, form.data.email)).limit(1) : [];
+    if (!form.ok) return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={WRONG_CREDENTIALS} next={next} />, { status: 401 });
+    // Throttled before anything is looked up: the same answer whether the account exists or not.
+    const keys = { email: form.data.email, ip };
+    const retryAfter = await signInRetryAfter(c.env.SIGN_IN_THROTTLE, keys);
+    if (retryAfter !== null) {
+      c.header("Retry-After", String(retryAfter));
+      return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={throttledMessage(retryAfter)} next={next} />, { status: 429 });
+    }
+    const [user] = await db.select().from(users).where(eq(users.email, form.data.email)).limit(1);
     // Always spend one password hash, so an unknown email answers as slowly as a wrong password.
-    const valid = form.ok && (await verifyPassword(form.data.password, user?.passwordHash ?? (await dummyPasswordHash())));
-    if (!user || !valid || !form.ok) {
+    const valid = await verifyPassword(form.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
+    if (!user || !valid) {
+      await recordSignInFailure(c.env.SIGN_IN_THROTTLE, keys);
+      // An organisation's log shows attempts on its users; an unknown email belongs to nobody's
+      // log, so it goes to the Worker's log. Never the password.
+      if (user) {
+        await auditEntry(db, { orgId: user.orgId, userId: null, label: form.data.email }, { action: "session.sign_in_failed", targetType: "user", targetId: user.id, details: { email: form.data.email } }, ip).run();
+      } else {
+        console.warn(JSON.stringify({ event: "sign_in_failed_unknown_email", email: form.data.email, ip: ip ?? null }));
+      }
       return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={WRONG_CREDENTIALS} next={next} />, { status: 401 });
     }
     const session = await createSession(db, user);
-    await db.batch([session.insert, auditEntry(db, { orgId: user.orgId, userId: user.id, label: user.email }, { action: "session.signed_in" }, c.req.header("CF-Connecting-IP"))]);
+    await db.batch([session.insert, auditEntry(db, { orgId: user.orgId, userId: user.id, label: user.email }, { action: "session.signed_in" }, ip)]);
+    await recordSignInSuccess(c.env.SIGN_IN_THROTTLE, keys);
     writeSessionCookie(c, session.token);
     return c.redirect(safeNext(next), 303);
   })
   .post("/logout", async (c) => {
     const principal = c.get("principal");
-    if (principal?.sessionId) await endSession(c.get("db"), principal.sessionId);
+    if (principal?.sessionId) {
+      const db = c.get("db");
+      await endSession(db, principal.sessionId);
+      await auditEntry(db, principal, { action: "session.signed_out" }, c.req.header("CF-Connecting-IP")).run();
+    }
     clearSessionCookie(c);
     return redirectWithFlash(c, "/login", { kind: "info", message: "You are signed out." });
   });
