@@ -10,6 +10,7 @@ import { pageOf, type Page, type PageRequest } from "../lib/pagination";
 import { ApiError, notFound } from "../api/error-codes";
 import { ROLE_RANK, scopeOf, type OrgScope, type Principal, type Role } from "../auth/principal";
 import { auditEntry } from "./audit";
+import { assertStrongPassword } from "./password-strength";
 import type { UserView } from "../schemas/users";
 
 type UserRow = typeof users.$inferSelect;
@@ -68,6 +69,7 @@ export async function createUser(
 ): Promise<UserView> {
   assertMayGrant(actor, input.role);
   await assertEmailFree(db, input.email);
+  await assertStrongPassword(input.password, [input.email, input.name, actor.orgName]);
   const now = nowIso();
   const row: UserRow = {
     id: newId("usr"),

@@ -85,7 +85,7 @@ export function UsersPage({
             <Field name="name" label="Name" value={values.name} errors={errors} required />
             <Field name="email" label="Email" type="email" value={values.email} errors={errors} required />
             <SelectField name="role" label="Role" options={grantable} value={values.role ?? "viewer"} errors={errors} />
-            <Field name="password" label="Initial password" type="password" errors={errors} required autocomplete="new-password" help="At least 10 characters; tell it to the user privately." />
+            <Field name="password" label="Initial password" type="password" errors={errors} required autocomplete="new-password" help="At least 10 characters and not easy to guess; tell it to the user privately." />
             <button type="submit" class="primary">Add user</button>
           </form>
         </div>

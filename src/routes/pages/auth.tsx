@@ -16,6 +16,7 @@ import { isSetUp, setUp } from "../../services/setup";
 import { LoginPage } from "../../../views/pages/login";
 import { SetupDonePage, SetupPage } from "../../../views/pages/setup";
 import { csrfFor, parseForm, redirectWithFlash, render } from "./render";
+import { fieldErrorsOf } from "./form-errors";
 
 /** One message for an unknown email and a wrong password: no hint which one it was. */
 const WRONG_CREDENTIALS = "Wrong email or password.";
@@ -40,7 +41,16 @@ export const authPages = new Hono<AppEnv>()
       const values = { organisationName: form.raw["organisation.name"], ownerName: form.raw["owner.name"], ownerEmail: form.raw["owner.email"] };
       return render(c, "Set up", <SetupPage csrf={csrfFor(c)} values={values} errors={form.errors} message="Please correct the fields below." />, { status: 400 });
     }
-    const result = await setUp(db, form.data, { withSession: true, ip: c.req.header("CF-Connecting-IP") });
+    let result: Awaited<ReturnType<typeof setUp>>;
+    try {
+      result = await setUp(db, form.data, { withSession: true, ip: c.req.header("CF-Connecting-IP") });
+    } catch (err) {
+      // A password too easy to guess: said next to the field, with the other values kept.
+      const errors = fieldErrorsOf(err);
+      if (!errors) throw err;
+      const values = { organisationName: form.data.organisation.name, ownerName: form.data.owner.name, ownerEmail: form.data.owner.email };
+      return render(c, "Set up", <SetupPage csrf={csrfFor(c)} values={values} errors={errors} message="Please correct the fields below." />, { status: 400 });
+    }
     writeSessionCookie(c, result.sessionToken!);
     return render(c, "Ready", <SetupDonePage token={result.token} />, { status: 201 });
   })

@@ -11,6 +11,7 @@ import { createUser, deleteUser, listUsers, updateUser } from "../../services/us
 import { UsersPage } from "../../../views/pages/users";
 import type { FieldErrors } from "../../../views/components/form";
 import { csrfFor, parseForm, redirectWithFlash, render, signedIn } from "./render";
+import { fieldErrorsOf } from "./form-errors";
 
 async function usersPage(
   c: Context<AppEnv>,
@@ -35,6 +36,8 @@ export const usersPages = new Hono<AppEnv>()
       const user = await createUser(c.get("db"), signedIn(c), form.data, c.req.header("CF-Connecting-IP"));
       return redirectWithFlash(c, "/users", { kind: "success", message: `${user.email} can now sign in.` });
     } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (errors) return usersPage(c, { errors, values: { name: form.data.name, email: form.data.email, role: form.data.role }, message: "Please correct the fields below.", status: 400 });
       if (err instanceof ApiError && err.code === "conflict") {
         return usersPage(c, { errors: { email: "A user with this email already exists." }, values: { name: form.data.name, email: form.data.email, role: form.data.role }, status: 409 });
       }
