@@ -92,7 +92,7 @@ export async function updateUser(
   db: Db,
   actor: Principal,
   id: string,
-  input: { name?: string | undefined; role?: Role | undefined; password?: string | undefined },
+  input: { name?: string | undefined; role?: Role | undefined },
   ip?: string | null,
 ): Promise<UserView> {
   const target = await findUser(db, scopeOf(actor), id);
@@ -104,7 +104,6 @@ export async function updateUser(
   const changes: Partial<UserRow> = { updatedAt: nowIso() };
   if (input.name !== undefined) changes.name = input.name;
   if (input.role !== undefined) changes.role = input.role;
-  if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
   const statements = [
     db.update(users).set(changes).where(and(eq(users.orgId, actor.orgId), eq(users.id, id))),
     auditEntry(
@@ -114,13 +113,14 @@ export async function updateUser(
         action: "user.updated",
         targetType: "user",
         targetId: id,
-        details: { name: input.name, role: input.role, passwordChanged: input.password !== undefined },
+        details: { name: input.name, role: input.role },
       },
       ip,
     ),
   ] as const;
-  // A new password or a lower role ends the user's other sessions: old cookies lose their rights.
-  if (input.password !== undefined || (input.role && ROLE_RANK[input.role] < ROLE_RANK[target.role])) {
+  // A lower role ends the user's sessions: old cookies lose their rights. (Passwords are never
+  // set here: see services/passwords.ts.)
+  if (input.role && ROLE_RANK[input.role] < ROLE_RANK[target.role]) {
     await db.batch([...statements, db.delete(sessions).where(eq(sessions.userId, id))]);
   } else {
     await db.batch(statements);

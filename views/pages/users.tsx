@@ -64,6 +64,12 @@ export function UsersPage({
                 {canAdmin ? (
                   <td>
                     {manageable ? (
+                      <form method="post" action={`/users/${user.id}/password-reset`} class="inline" data-confirm={`Make a one-time password link for ${user.email}? Using it signs them out everywhere and revokes their API tokens.`}>
+                        <CsrfField token={csrf} />
+                        <button type="submit">Password link</button>
+                      </form>
+                    ) : null}
+                    {manageable ? (
                       <form method="post" action={`/users/${user.id}/delete`} class="inline" data-confirm={`Remove ${user.email}? They lose access at once.`}>
                         <CsrfField token={csrf} />
                         <button type="submit" class="danger">Remove</button>

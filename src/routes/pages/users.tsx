@@ -9,6 +9,8 @@ import { roleSchema } from "../../schemas/common";
 import { createUserSchema } from "../../schemas/users";
 import { createUser, deleteUser, listUsers, updateUser } from "../../services/users";
 import { UsersPage } from "../../../views/pages/users";
+import { ResetLinkPage } from "../../../views/pages/passwords";
+import { createResetLink, resetUrl } from "../../services/passwords";
 import type { FieldErrors } from "../../../views/components/form";
 import { csrfFor, parseForm, redirectWithFlash, render, signedIn } from "./render";
 import { fieldErrorsOf } from "./form-errors";
@@ -49,6 +51,11 @@ export const usersPages = new Hono<AppEnv>()
     if (!form.ok) throw new ApiError("invalid_input", "Choose a role.");
     const user = await updateUser(c.get("db"), signedIn(c), c.req.param("id"), { role: form.data.role }, c.req.header("CF-Connecting-IP"));
     return redirectWithFlash(c, "/users", { kind: "success", message: `${user.email} is now ${user.role}.` });
+  })
+  .post("/users/:id/password-reset", requireRole("admin"), async (c) => {
+    const link = await createResetLink(c.get("db"), signedIn(c), c.req.param("id"), c.req.header("CF-Connecting-IP"));
+    // render() marks every page `Cache-Control: no-store`: the link is in this answer only.
+    return render(c, "Password link", <ResetLinkPage email={link.user.email} url={resetUrl(c, link.token)} expiresAt={link.expiresAt} />, { active: "/users", status: 201 });
   })
   .post("/users/:id/delete", requireRole("admin"), async (c) => {
     await deleteUser(c.get("db"), signedIn(c), c.req.param("id"), c.req.header("CF-Connecting-IP"));
