@@ -7,6 +7,8 @@ import { organisations, syncRuns } from "../db/schema";
 import type { OrgScope } from "../auth/principal";
 import { findVisibleConnection } from "./connections";
 import { SYNC_STATE_LABELS, syncStateOf, type SyncState } from "./automatic-sync";
+import { manualWindows } from "./manual-windows";
+import { storedRunScope, type ManualWindows, type RunScope } from "../schemas/run-scope";
 
 type RunRow = typeof syncRuns.$inferSelect;
 export type RunProgress = Pick<RunRow, "id" | "mode" | "trigger" | "status" | "phase" | "ticketsDone" | "ticketsTotal" | "created" | "updated" | "closed" | "skipped" | "failed" | "errorCode" | "errorMessage" | "startedAt" | "finishedAt">;
@@ -24,11 +26,13 @@ export type SyncStatusView = {
   activeRun: RunProgress | null;
   /** When an automatic run last looked and found nothing to do (such runs leave no history row). */
   lastCheckedAt: string | null;
-  lastRun: RunProgress | null;
+  lastRun: (RunProgress & { scope: RunScope | null }) | null;
+  /** Which window a quick and a full manual run will read without a start date. */
+  manualWindows: ManualWindows;
 };
 
 const progressOf = (r: RunRow): RunProgress => {
-  const { connectionId: _c, dryRun: _d, since: _s, requestedBy: _r, ...rest } = r;
+  const { connectionId: _c, dryRun: _d, since: _s, requestedBy: _r, scope: _scope, ...rest } = r;
   return rest;
 };
 
@@ -56,6 +60,7 @@ export async function syncStatusOf(db: Db, scope: OrgScope, connectionId: string
     nextManualRunAt: nextAllowed > now ? new Date(nextAllowed).toISOString() : null,
     activeRun: active ? progressOf(active) : null,
     lastCheckedAt: row.lastCheckedAt,
-    lastRun: last ? progressOf(last) : null,
+    lastRun: last ? { ...progressOf(last), scope: storedRunScope(last.scope) } : null,
+    manualWindows: await manualWindows(db, row, now),
   };
 }

@@ -6,6 +6,7 @@
 // deploy goes on from its last checkpoint. Manual runs are rate-limited here, where the check and
 // the record cannot race. The cron is only the watchdog: each object keeps its own schedule.
 import { DurableObject } from "cloudflare:workers";
+import type { RunScope } from "../schemas/run-scope";
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { connections, syncRuns } from "../db/schema";
@@ -22,7 +23,7 @@ import { DurableWorkStore } from "./durable-work-store";
 export type RunAsk = Omit<RunRequest, "runId"> & { connectionId: string };
 export type RunAnswer =
   | { kind: "queued"; runId: string }
-  | { kind: "planned"; runId: string; status: string; plan: PlanSummary[] }
+  | { kind: "planned"; runId: string; status: string; plan: PlanSummary[]; scope: RunScope | null }
   | { kind: "cooldown"; retryAfterSeconds: number; nextAllowedAt: string }
   | { kind: "paused" };
 
@@ -127,7 +128,7 @@ export class ConnectionSync extends DurableObject<Env> {
     if (ask.dryRun) {
       // A dry run writes nothing to either platform, so it runs at once and answers with its plan.
       const result = await runSync(this.deps(), ask);
-      return { kind: "planned", runId: result.runId, status: result.status, plan: result.plan ?? [] };
+      return { kind: "planned", runId: result.runId, status: result.status, plan: result.plan ?? [], scope: result.scope ?? null };
     }
     // A run already waiting (or a retry waiting out its backoff) takes this request along.
     const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);

@@ -1,16 +1,15 @@
 // First-run setup, sign-in and sign-out pages.
 import { Hono } from "hono";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../api/error-codes";
-import { users } from "../../db/schema";
-import { dummyPasswordHash, verifyPassword } from "../../crypto/password";
 import { clearSessionCookie, writeSessionCookie } from "../../auth/cookies";
+import { safeNext } from "../../auth/safe-next";
 import { emailSchema } from "../../schemas/common";
 import { setupSchema } from "../../schemas/setup";
 import { auditEntry } from "../../services/audit";
 import { createSession, endSession } from "../../services/sessions";
+import { auditFailedSignIn, userForSignIn } from "../../services/sign-in";
 import { recordSignInFailure, recordSignInSuccess, signInRetryAfter, throttledMessage } from "../../auth/sign-in-throttle";
 import { isSetUp, setUp } from "../../services/setup";
 import { LoginPage } from "../../../views/pages/login";
@@ -22,11 +21,6 @@ import { fieldErrorsOf } from "./form-errors";
 const WRONG_CREDENTIALS = "Wrong email or password.";
 
 const loginSchema = z.object({ email: emailSchema, password: z.string().min(1), next: z.string().optional() });
-
-/** Only same-site paths: `next=//evil.example` must not turn sign-in into an open redirect. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
 
 export const authPages = new Hono<AppEnv>()
   .get("/setup", async (c) => {
@@ -57,14 +51,15 @@ export const authPages = new Hono<AppEnv>()
   .get("/login", async (c) => {
     if (!(await isSetUp(c.get("db")))) return c.redirect("/setup", 303);
     if (c.get("principal")?.via === "session") return c.redirect(safeNext(c.req.query("next")), 303);
-    return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} next={c.req.query("next")} />);
+    // Checked now, so a hostile `next` is neither carried by the form nor followed later.
+    return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} next={safeNext(c.req.query("next"))} />);
   })
   .post("/login", async (c) => {
     const db = c.get("db");
     const ip = c.req.header("CF-Connecting-IP");
     const form = await parseForm(c, loginSchema);
     const email = form.ok ? form.data.email : (form.raw["email"] ?? "");
-    const next = form.ok ? form.data.next : form.raw["next"];
+    const next = safeNext(form.ok ? form.data.next : form.raw["next"]);
     if (!form.ok) return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={WRONG_CREDENTIALS} next={next} />, { status: 401 });
     // Throttled before anything is looked up: the same answer whether the account exists or not.
     const keys = { email: form.data.email, ip };
@@ -73,16 +68,11 @@ export const authPages = new Hono<AppEnv>()
       c.header("Retry-After", String(retryAfter));
       return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={throttledMessage(retryAfter)} next={next} />, { status: 429 });
     }
-    const [user] = await db.select().from(users).where(eq(users.email, form.data.email)).limit(1);
-    // Always spend one password hash, so an unknown email answers as slowly as a wrong password.
-    const valid = await verifyPassword(form.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
-    if (!user || !valid) {
+    const user = await userForSignIn(db, form.data.email, form.data.password);
+    if (!user) {
       await recordSignInFailure(c.env.SIGN_IN_THROTTLE, keys);
-      // An organisation's log shows attempts on its users; an unknown email belongs to nobody's
-      // log, so it goes to the Worker's log. Never the password.
-      if (user) {
-        await auditEntry(db, { orgId: user.orgId, userId: null, label: form.data.email }, { action: "session.sign_in_failed", targetType: "user", targetId: user.id, details: { email: form.data.email } }, ip).run();
-      } else {
+      // An unknown email belongs to no organisation's log, so it goes to the Worker's log.
+      if (!(await auditFailedSignIn(db, form.data.email, ip))) {
         console.warn(JSON.stringify({ event: "sign_in_failed_unknown_email", email: form.data.email, ip: ip ?? null }));
       }
       return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={WRONG_CREDENTIALS} next={next} />, { status: 401 });
@@ -91,7 +81,7 @@ export const authPages = new Hono<AppEnv>()
     await db.batch([session.insert, auditEntry(db, { orgId: user.orgId, userId: user.id, label: user.email }, { action: "session.signed_in" }, ip)]);
     await recordSignInSuccess(c.env.SIGN_IN_THROTTLE, keys);
     writeSessionCookie(c, session.token);
-    return c.redirect(safeNext(next), 303);
+    return c.redirect(next, 303);
   })
   .post("/logout", async (c) => {
     const principal = c.get("principal");

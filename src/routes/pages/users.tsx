@@ -41,7 +41,7 @@ export const usersPages = new Hono<AppEnv>()
       const errors = fieldErrorsOf(err);
       if (errors) return usersPage(c, { errors, values: { name: form.data.name, email: form.data.email, role: form.data.role }, message: "Please correct the fields below.", status: 400 });
       if (err instanceof ApiError && err.code === "conflict") {
-        return usersPage(c, { errors: { email: "A user with this email already exists." }, values: { name: form.data.name, email: form.data.email, role: form.data.role }, status: 409 });
+        return usersPage(c, { errors: { email: "A user with this email is already in your organisation." }, values: { name: form.data.name, email: form.data.email, role: form.data.role }, status: 409 });
       }
       throw err;
     }

@@ -1,0 +1,45 @@
+// Who an email and password sign in. One email may belong to users of several organisations
+// (a person working with two of them), so adding a user never reveals that an address is used
+// elsewhere; sign-in tries the password against each of that email's users.
+import { asc, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { users } from "../db/schema";
+import { dummyPasswordHash, verifyPassword } from "../crypto/password";
+import { auditEntry } from "./audit";
+
+type UserRow = typeof users.$inferSelect;
+
+/** Users of one email tried at sign-in, oldest first: a bound on the hashes one attempt costs. */
+export const MAX_USERS_PER_EMAIL = 10;
+
+/**
+ * The user whose password this is, or null. Every candidate costs one hash and an unknown email
+ * costs one too, so a wrong password answers as slowly as an unknown email. Should one password
+ * open two organisations' users, the oldest user wins: each user can change theirs to tell them apart.
+ */
+export async function userForSignIn(db: Db, email: string, password: string): Promise<UserRow | null> {
+  const candidates = await db.select().from(users).where(eq(users.email, email)).orderBy(asc(users.createdAt), asc(users.id)).limit(MAX_USERS_PER_EMAIL);
+  if (!candidates.length) {
+    await verifyPassword(password, await dummyPasswordHash());
+    return null;
+  }
+  let found: UserRow | null = null;
+  for (const candidate of candidates) {
+    if ((await verifyPassword(password, candidate.passwordHash)) && !found) found = candidate;
+  }
+  return found;
+}
+
+/**
+ * Records a failed sign-in in the log of every organisation with a user of that email (the email
+ * tried and the address, never the password). False when the email is nobody's.
+ */
+export async function auditFailedSignIn(db: Db, email: string, ip: string | null | undefined): Promise<boolean> {
+  const known = await db.select({ id: users.id, orgId: users.orgId }).from(users).where(eq(users.email, email)).limit(MAX_USERS_PER_EMAIL);
+  const [first, ...rest] = known.map((user) =>
+    auditEntry(db, { orgId: user.orgId, userId: null, label: email }, { action: "session.sign_in_failed", targetType: "user", targetId: user.id, details: { email } }, ip),
+  );
+  if (!first) return false;
+  await db.batch([first, ...rest]);
+  return true;
+}
