@@ -19,7 +19,7 @@ export async function seedDemo(deps: AccountDeps, origin: string): Promise<{ cre
   const result = await setUp(db, {
     organisation: { name: "Northwind MSP (demo)" },
     owner: { name: "Demo Admin", email: DEMO_LOGIN.email, password: DEMO_LOGIN.password },
-  });
+  }, { demoPassword: true });
   const actor: Principal = {
     orgId: result.organisation.id,
     orgName: result.organisation.name,

@@ -12,6 +12,7 @@ import { DEMO_LOGIN, seedDemo } from "./demo-seed";
 
 export { ConnectionSync } from "./sync/connection-sync";
 export { AccountRateBudget } from "./sync/account-budget";
+export { SignInThrottle } from "./auth/sign-in-throttle";
 
 // Platform calls to /__sim URLs, from the app and from the Durable Objects, stay in process.
 useOutboundFetch(demoFetch);

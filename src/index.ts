@@ -4,6 +4,7 @@ import { runScheduled } from "./sync/scheduled";
 
 export { ConnectionSync } from "./sync/connection-sync";
 export { AccountRateBudget } from "./sync/account-budget";
+export { SignInThrottle } from "./auth/sign-in-throttle";
 
 const app = createApp();
 

@@ -13,7 +13,7 @@ describe("pages", () => {
     const browser = new Browser();
     await browser.signIn(org.email);
     const page = await (await browser.fetch("/", html)).text();
-    expect(page).toContain("Olivia Owner · Acme MSP");
+    expect(page).toContain('<a href="/account" title="Your account and password">Olivia Owner</a> · Acme MSP');
     expect(page).toContain('src="/vendor/htmx-2.0.11.min.js"');
     expect(page).not.toMatch(/https?:\/\/(unpkg|cdn)/);
     expect(page).toContain('hx-headers="{&quot;X-CSRF-Token&quot;:');

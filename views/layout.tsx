@@ -61,7 +61,7 @@ export function Layout({ title, principal, csrfToken, flash, active, children }:
           {principal ? (
             <div class="whoami">
               <span>
-                {principal.userName} · {principal.orgName} <span class={`badge badge-${principal.role}`}>{principal.role}</span>
+                <a href="/account" title="Your account and password">{principal.userName}</a> · {principal.orgName} <span class={`badge badge-${principal.role}`}>{principal.role}</span>
               </span>
               <form method="post" action="/logout">
                 <input type="hidden" name="_csrf" value={csrfToken} />

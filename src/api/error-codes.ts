@@ -15,6 +15,8 @@ export const API_ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** A change of where an account's credentials go (its base URL) without typing them again. */
+  credentials_required: 400,
   already_set_up: 409,
   initial_sync_required: 409,
   billing_required: 409,

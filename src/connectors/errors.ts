@@ -35,3 +35,15 @@ export function kindForStatus(status: number): ConnectorErrorKind {
   if (status === 408 || status >= 500) return "transient";
   return "validation";
 }
+
+/**
+ * Stored credentials whose account row no longer names the platform and base URL they were
+ * entered for (they are bound together when encrypted): nothing is sent, and the admin is told to
+ * enter them again. An auth failure for the sync engine, so runs say so and resume once fixed.
+ */
+export class CredentialsUnbound extends ConnectorError {
+  override name = "CredentialsUnbound";
+  constructor() {
+    super("auth", "The stored credentials were not entered for this base URL and platform: enter them again on the platform account.");
+  }
+}

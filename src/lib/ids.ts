@@ -4,7 +4,7 @@ const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 export type IdPrefix =
   | "org" | "usr" | "tok" | "acc" | "con" | "map" | "val" | "lnk" | "cml" | "atl" | "tel"
-  | "run" | "itm" | "iss" | "aud" | "whs";
+  | "run" | "itm" | "iss" | "aud" | "whs" | "pwr";
 
 function encodeTime(ms: number): string {
   let out = "";

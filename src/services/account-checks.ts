@@ -3,12 +3,12 @@
 import { and, eq } from "drizzle-orm";
 import { picklistCache, platformAccounts } from "../db/schema";
 import { nowIso } from "../lib/time";
-import { ConnectorError } from "../connectors/errors";
+import { ConnectorError, CredentialsUnbound } from "../connectors/errors";
 import { picklistsSchema, type Picklists } from "../connectors/canonical";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
 import { ApiError } from "../api/error-codes";
 import { auditEntry } from "./audit";
-import { clientForAccount, type AccountDeps } from "./platform-accounts";
+import { clientForAccount, getAccount, type AccountDeps } from "./platform-accounts";
 
 export type TestResult = { ok: boolean; message: string; identity: string | null; at: string };
 
@@ -21,6 +21,7 @@ export function explainFailure(err: unknown, baseUrl: string): string {
       return baseUrl;
     }
   })();
+  if (err instanceof CredentialsUnbound) return `${err.vendorMessage} Nothing was sent to ${host}.`;
   if (!(err instanceof ConnectorError)) return `unexpected error (${err instanceof Error ? err.message : String(err)}).`;
   const vendor = err.vendorMessage;
   switch (err.kind) {
@@ -42,15 +43,16 @@ export function explainFailure(err: unknown, baseUrl: string): string {
 }
 
 export async function testAccount(deps: AccountDeps, actor: Principal, id: string, ip?: string | null): Promise<TestResult> {
-  const { row, client } = await clientForAccount(deps, scopeOf(actor), id);
+  const { baseUrl } = await getAccount(deps.db, scopeOf(actor), id);
   const at = nowIso();
   let result: TestResult;
   try {
+    const { client } = await clientForAccount(deps, scopeOf(actor), id);
     const { identity } = await client.testConnection();
     result = { ok: true, message: "Connection tested", identity, at };
   } catch (err) {
     if (!(err instanceof ConnectorError)) console.error("test connection", err);
-    result = { ok: false, message: `Test failed: ${explainFailure(err, row.baseUrl)}`, identity: null, at };
+    result = { ok: false, message: `Test failed: ${explainFailure(err, baseUrl)}`, identity: null, at };
   }
   await deps.db.batch([
     deps.db
@@ -67,12 +69,13 @@ const CACHE_KIND = "all";
 export type CachedPicklists = { picklists: Picklists; fetchedAt: string };
 
 export async function refreshPicklists(deps: AccountDeps, scope: OrgScope, id: string): Promise<CachedPicklists> {
-  const { row, client } = await clientForAccount(deps, scope, id);
+  const { baseUrl } = await getAccount(deps.db, scope, id);
   let picklists: Picklists;
   try {
+    const { client } = await clientForAccount(deps, scope, id);
     picklists = picklistsSchema.parse(await client.discover());
   } catch (err) {
-    throw new ApiError("conflict", `Could not read the platform's picklists: ${explainFailure(err, row.baseUrl)}`);
+    throw new ApiError("conflict", `Could not read the platform's picklists: ${explainFailure(err, baseUrl)}`);
   }
   const fetchedAt = nowIso();
   await deps.db
@@ -84,7 +87,7 @@ export async function refreshPicklists(deps: AccountDeps, scope: OrgScope, id: s
 
 /** The cached picklists, discovered on first use. */
 export async function getPicklists(deps: AccountDeps, scope: OrgScope, id: string): Promise<CachedPicklists> {
-  const { row } = await clientForAccount(deps, scope, id);
+  const row = await getAccount(deps.db, scope, id);
   const [cached] = await deps.db
     .select()
     .from(picklistCache)

@@ -16,6 +16,7 @@ import { checkBaseUrl } from "../connectors/base-url";
 import { connectorFor } from "../connectors/registry";
 import type { Connector, ConnectorClient } from "../connectors/contract";
 import type { FetchLike } from "../connectors/http-client";
+import { CredentialsUnbound } from "../connectors/errors";
 import { auditEntry } from "./audit";
 import type { platformAccountSchema } from "../schemas/platform-accounts";
 
@@ -24,7 +25,26 @@ export type PlatformAccountView = z.infer<typeof platformAccountSchema>;
 
 export type AccountDeps = { db: Db; encryptionKey: string; allowLoopbackHttp: boolean; fetch: FetchLike };
 
-const aad = (row: { orgId: string; id: string }) => `${row.orgId}|${row.id}|credentials`;
+/**
+ * Associated data of the credentials ciphertext: the row, and where the credentials may go (the
+ * platform and the normalised base URL: scheme, host, port and path). A base URL or platform
+ * changed behind our back (a database edit) makes decryption fail, so stored credentials are only
+ * ever sent to the URL they were entered for.
+ */
+const aad = (row: Pick<AccountRow, "orgId" | "id" | "platform" | "baseUrl">) => `${row.orgId}|${row.id}|credentials|${row.platform}|${row.baseUrl}`;
+
+/** Credentials typed for a new destination: only the non-empty values, parsed whole (no merge). */
+function credentialsRequired(connector: Connector<unknown, unknown>, input: Record<string, unknown>): Record<string, unknown> {
+  const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null && v !== ""));
+  const result = connector.credentialsSchema.safeParse(given);
+  if (result.success) return result.data as Record<string, unknown>;
+  const fields = result.error.issues.map((issue) => ({ path: ["credentials", ...issue.path.map(String)].join("."), message: "enter it again for the new base URL" }));
+  throw new ApiError(
+    "credentials_required",
+    `A new base URL needs the account's credentials entered again (${fields.map((f) => f.path).join(", ")}): stored credentials are only sent where they were entered.`,
+    { fields },
+  );
+}
 
 function connectorOf(platform: string): Connector<unknown, unknown> {
   const connector = connectorFor(platform);
@@ -108,7 +128,7 @@ export async function createAccount(
     name: input.name,
     platform: input.platform,
     baseUrl,
-    credentialsCiphertext: await new SecretBox(deps.encryptionKey).encrypt(JSON.stringify(credentials), aad({ orgId: actor.orgId, id })),
+    credentialsCiphertext: await new SecretBox(deps.encryptionKey).encrypt(JSON.stringify(credentials), aad({ orgId: actor.orgId, id, platform: input.platform, baseUrl })),
     settings: JSON.stringify({ ...settings, credentialsSet: credentialFieldsSet(credentials) }),
     lastTestedAt: null,
     lastTestOk: null,
@@ -123,8 +143,21 @@ export async function createAccount(
   return view(row);
 }
 
-async function decryptCredentials(deps: Pick<AccountDeps, "encryptionKey">, row: Pick<AccountRow, "orgId" | "id" | "credentialsCiphertext">): Promise<Record<string, unknown>> {
-  return JSON.parse(await new SecretBox(deps.encryptionKey).decrypt(row.credentialsCiphertext, aad(row))) as Record<string, unknown>;
+/**
+ * The stored credentials, if this row's platform and base URL are the ones they were entered for.
+ * Otherwise an auth failure the admin can act on (runs and Test connection say so), and nothing sent.
+ */
+async function decryptCredentials(
+  deps: Pick<AccountDeps, "encryptionKey">,
+  row: Pick<AccountRow, "orgId" | "id" | "platform" | "baseUrl" | "credentialsCiphertext">,
+): Promise<Record<string, unknown>> {
+  let plain: string;
+  try {
+    plain = await new SecretBox(deps.encryptionKey).decrypt(row.credentialsCiphertext, aad(row));
+  } catch {
+    throw new CredentialsUnbound();
+  }
+  return JSON.parse(plain) as Record<string, unknown>;
 }
 
 export async function updateAccount(
@@ -142,13 +175,22 @@ export async function updateAccount(
   if (input.name !== undefined) changes.name = input.name;
   if (input.baseUrl !== undefined) changes.baseUrl = checkedBaseUrl(input.baseUrl, deps.allowLoopbackHttp);
   if (input.settings !== undefined) settings = parseUnder(connector.settingsSchema, { ...currentSettings, ...input.settings }, "settings") as Record<string, unknown>;
-  let credentialsSet = credentialFieldsSet(await decryptCredentials(deps, row));
   const replaced = Object.entries(input.credentials ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== "");
-  if (replaced.length) {
+  const moved = changes.baseUrl !== undefined && changes.baseUrl !== row.baseUrl;
+  let credentialsSet: string[];
+  if (moved) {
+    // Where credentials go is part of them: a new base URL takes freshly typed credentials only,
+    // never the stored ones (else an admin could point them at their own host and read them).
+    const fresh = credentialsRequired(connector, input.credentials ?? {});
+    changes.credentialsCiphertext = await new SecretBox(deps.encryptionKey).encrypt(JSON.stringify(fresh), aad({ ...row, baseUrl: changes.baseUrl! }));
+    credentialsSet = credentialFieldsSet(fresh);
+  } else if (replaced.length) {
     // "Leave blank to keep": merge the new values over the stored ones, then validate the whole.
     const merged = parseUnder(connector.credentialsSchema, { ...(await decryptCredentials(deps, row)), ...Object.fromEntries(replaced) }, "credentials") as Record<string, unknown>;
     changes.credentialsCiphertext = await new SecretBox(deps.encryptionKey).encrypt(JSON.stringify(merged), aad(row));
     credentialsSet = credentialFieldsSet(merged);
+  } else {
+    credentialsSet = credentialFieldsSet(await decryptCredentials(deps, row));
   }
   changes.settings = JSON.stringify({ ...settings, credentialsSet });
   // A test result stands until what it tested changes (the same base URL sent again changes nothing).

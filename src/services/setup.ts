@@ -11,6 +11,7 @@ import { ApiError } from "../api/error-codes";
 import { auditEntry } from "./audit";
 import { mintToken } from "./api-tokens";
 import { createSession } from "./sessions";
+import { assertStrongPassword } from "./password-strength";
 
 export async function isSetUp(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(installation);
@@ -25,7 +26,15 @@ type NewOrganisation = { organisation: { name: string }; owner: { name: string; 
  * The statements that create an organisation with its owner and an owner API token. Setup runs
  * them for the first organisation; partner organisations will be created the same way.
  */
-export async function organisationWithOwner(db: Db, input: NewOrganisation, options: { withSession?: boolean; ip?: string | null } = {}) {
+type SetUpOptions = {
+  withSession?: boolean;
+  ip?: string | null;
+  /** Only the local demo's seed sets this: its published sign-in (`lockstep-demo`) is guessable on purpose. */
+  demoPassword?: boolean;
+};
+
+export async function organisationWithOwner(db: Db, input: NewOrganisation, options: SetUpOptions = {}) {
+  if (!options.demoPassword) await assertStrongPassword(input.owner.password, [input.owner.email, input.owner.name, input.organisation.name], "owner.password");
   const now = nowIso();
   const org = { id: newId("org"), name: input.organisation.name, billingStatus: "none" as const, createdAt: now, updatedAt: now };
   const owner = {
@@ -57,7 +66,7 @@ export async function organisationWithOwner(db: Db, input: NewOrganisation, opti
   };
 }
 
-export async function setUp(db: Db, input: NewOrganisation, options: { withSession?: boolean; ip?: string | null } = {}) {
+export async function setUp(db: Db, input: NewOrganisation, options: SetUpOptions = {}) {
   if (await isSetUp(db)) throw alreadySetUp();
   const created = await organisationWithOwner(db, input, options);
   try {

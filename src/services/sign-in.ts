@@ -5,6 +5,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { users } from "../db/schema";
 import { dummyPasswordHash, verifyPassword } from "../crypto/password";
+import { auditEntry } from "./audit";
 
 type UserRow = typeof users.$inferSelect;
 
@@ -27,4 +28,18 @@ export async function userForSignIn(db: Db, email: string, password: string): Pr
     if ((await verifyPassword(password, candidate.passwordHash)) && !found) found = candidate;
   }
   return found;
+}
+
+/**
+ * Records a failed sign-in in the log of every organisation with a user of that email (the email
+ * tried and the address, never the password). False when the email is nobody's.
+ */
+export async function auditFailedSignIn(db: Db, email: string, ip: string | null | undefined): Promise<boolean> {
+  const known = await db.select({ id: users.id, orgId: users.orgId }).from(users).where(eq(users.email, email)).limit(MAX_USERS_PER_EMAIL);
+  const [first, ...rest] = known.map((user) =>
+    auditEntry(db, { orgId: user.orgId, userId: null, label: email }, { action: "session.sign_in_failed", targetType: "user", targetId: user.id, details: { email } }, ip),
+  );
+  if (!first) return false;
+  await db.batch([first, ...rest]);
+  return true;
 }

@@ -10,6 +10,7 @@ import { pageOf, type Page, type PageRequest } from "../lib/pagination";
 import { ApiError, notFound } from "../api/error-codes";
 import { ROLE_RANK, scopeOf, type OrgScope, type Principal, type Role } from "../auth/principal";
 import { auditEntry } from "./audit";
+import { assertStrongPassword } from "./password-strength";
 import type { UserView } from "../schemas/users";
 
 type UserRow = typeof users.$inferSelect;
@@ -69,6 +70,7 @@ export async function createUser(
 ): Promise<UserView> {
   assertMayGrant(actor, input.role);
   await assertEmailFree(db, actor.orgId, input.email);
+  await assertStrongPassword(input.password, [input.email, input.name, actor.orgName]);
   const now = nowIso();
   const row: UserRow = {
     id: newId("usr"),
@@ -91,7 +93,7 @@ export async function updateUser(
   db: Db,
   actor: Principal,
   id: string,
-  input: { name?: string | undefined; role?: Role | undefined; password?: string | undefined },
+  input: { name?: string | undefined; role?: Role | undefined },
   ip?: string | null,
 ): Promise<UserView> {
   const target = await findUser(db, scopeOf(actor), id);
@@ -103,7 +105,6 @@ export async function updateUser(
   const changes: Partial<UserRow> = { updatedAt: nowIso() };
   if (input.name !== undefined) changes.name = input.name;
   if (input.role !== undefined) changes.role = input.role;
-  if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
   const statements = [
     db.update(users).set(changes).where(and(eq(users.orgId, actor.orgId), eq(users.id, id))),
     auditEntry(
@@ -113,13 +114,14 @@ export async function updateUser(
         action: "user.updated",
         targetType: "user",
         targetId: id,
-        details: { name: input.name, role: input.role, passwordChanged: input.password !== undefined },
+        details: { name: input.name, role: input.role },
       },
       ip,
     ),
   ] as const;
-  // A new password or a lower role ends the user's other sessions: old cookies lose their rights.
-  if (input.password !== undefined || (input.role && ROLE_RANK[input.role] < ROLE_RANK[target.role])) {
+  // A lower role ends the user's sessions: old cookies lose their rights. (Passwords are never
+  // set here: see services/passwords.ts.)
+  if (input.role && ROLE_RANK[input.role] < ROLE_RANK[target.role]) {
     await db.batch([...statements, db.delete(sessions).where(eq(sessions.userId, id))]);
   } else {
     await db.batch(statements);

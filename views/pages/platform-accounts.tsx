@@ -231,7 +231,7 @@ export function AccountPage({
             <fieldset>
               <legend>Credentials</legend>
               <p class="help">
-                Stored values are never shown. Fill in only what you want to replace.
+                Stored values are never shown. Fill in only what you want to replace; a new base URL needs them all again, since stored credentials are only sent to the URL they were entered for.
                 {account.credentialsSet.length ? ` Stored now: ${credentialFields.filter((f) => account.credentialsSet.includes(f.name)).map((f) => f.label).join(", ")}.` : ""}
               </p>
               <SchemaFields

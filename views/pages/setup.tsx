@@ -18,7 +18,7 @@ export function SetupPage({ csrf, values = {}, errors = {}, message }: { csrf: s
           <legend>Owner</legend>
           <Field name="owner.name" label="Your name" value={values.ownerName} errors={errors} required autocomplete="name" />
           <Field name="owner.email" label="Email" type="email" value={values.ownerEmail} errors={errors} required autocomplete="email" />
-          <Field name="owner.password" label="Password" type="password" errors={errors} required autocomplete="new-password" help="At least 10 characters." />
+          <Field name="owner.password" label="Password" type="password" errors={errors} required autocomplete="new-password" help="At least 10 characters, and not easy to guess: a few unrelated words work well." />
         </fieldset>
         <button type="submit" class="primary">Create organisation</button>
       </form>

@@ -7,6 +7,7 @@ import { hooks } from "../hooks";
 import { writesNeedAdmin } from "../../auth/authenticate";
 import { setupApi } from "./setup";
 import { usersApi } from "./users";
+import { accountApi } from "./account";
 import { apiTokensApi } from "./api-tokens";
 import { auditLogApi } from "./audit-log";
 import { platformAccountsApi } from "./platform-accounts";
@@ -27,6 +28,7 @@ export const API_INFO = {
 };
 
 const routes = new Hono<AppEnv>()
+  .route("/", accountApi)
   .use(writesNeedAdmin)
   .route("/", setupApi)
   .route("/", usersApi)

@@ -42,7 +42,15 @@ export const platformAccountsApi = new Hono<AppEnv>()
   )
   .patch(
     "/platform-accounts/:id",
-    describe({ summary: "Edit a platform account", description: "Credential fields left out or empty keep their stored value.", tags, access: "admin", responses: { 200: { description: "Updated.", schema: platformAccountSchema } } }),
+    describe({
+      summary: "Edit a platform account",
+      description:
+        "Credential fields left out or empty keep their stored value, except when `baseUrl` changes: stored credentials are only ever sent to the URL they were entered for, so a new base URL needs all of them again (`credentials_required`).",
+      tags,
+      access: "admin",
+      responses: { 200: { description: "Updated.", schema: platformAccountSchema } },
+      errors: ["credentials_required"],
+    }),
     params(idParamSchema),
     jsonBody(updatePlatformAccountSchema),
     async (c) => c.json(await updateAccount(accountDeps(c), c.get("principal")!, c.req.valid("param").id, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP")))),

@@ -4,7 +4,8 @@ import { describe, jsonBody, params, query } from "../../api/openapi";
 import { scopeOf } from "../../auth/principal";
 import { pageQuerySchema, pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
-import { createUserSchema, updateUserSchema, userSchema } from "../../schemas/users";
+import { createUserSchema, resetLinkSchema, updateUserSchema, userSchema } from "../../schemas/users";
+import { createResetLink, resetUrl } from "../../services/passwords";
 import { createUser, deleteUser, getUser, listUsers, updateUser } from "../../services/users";
 
 const tags = ["Users"];
@@ -37,8 +38,8 @@ export const usersApi = new Hono<AppEnv>()
   .patch(
     "/users/:id",
     describe({
-      summary: "Change a user's name, role or password",
-      description: "A new password or a lower role signs the user out everywhere.",
+      summary: "Change a user's name or role",
+      description: "A lower role signs the user out everywhere. Passwords are never set here: `POST /users/{id}/password-reset` makes a one-time link for the user.",
       tags,
       access: "admin",
       responses: { 200: { description: "Updated.", schema: userSchema } },
@@ -48,6 +49,24 @@ export const usersApi = new Hono<AppEnv>()
     jsonBody(updateUserSchema),
     async (c) =>
       c.json(await updateUser(c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.valid("json"), c.req.header("CF-Connecting-IP"))),
+  )
+  .post(
+    "/users/:id/password-reset",
+    describe({
+      summary: "Make a one-time password link for another user",
+      description:
+        "Answers the link once (`Cache-Control: no-store`); only its hash is kept. It works once, for 24 hours, and replaces any earlier link. Setting a password with it ends the user's sessions and revokes the API tokens they made. For your own password use `POST /account/password`.",
+      tags,
+      access: "admin",
+      responses: { 201: { description: "The link, shown once.", schema: resetLinkSchema } },
+      errors: ["conflict"],
+    }),
+    params(idParamSchema),
+    async (c) => {
+      const link = await createResetLink(c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.header("CF-Connecting-IP"));
+      c.header("Cache-Control", "no-store");
+      return c.json({ url: resetUrl(c, link.token), expiresAt: link.expiresAt }, 201);
+    },
   )
   .delete(
     "/users/:id",

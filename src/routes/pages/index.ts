@@ -7,6 +7,7 @@ import { apiTokensPages } from "./api-tokens";
 import { miscPages } from "./misc";
 import { requireSignedIn } from "./render";
 import { usersPages } from "./users";
+import { accountPages, resetPasswordPages } from "./passwords";
 import { platformAccountPages } from "./platform-accounts";
 import { connectionPages } from "./connections";
 import { connectionSettingsPages } from "./connection-settings";
@@ -27,6 +28,7 @@ const signedInPages = new Hono<AppEnv>()
   .use(requireSignedIn)
   .route("/", miscPages)
   .route("/", usersPages)
+  .route("/", accountPages)
   .route("/", apiTokensPages)
   .route("/", platformAccountPages)
   .route("/", connectionPages)
@@ -39,4 +41,4 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", connectionIssuePages)
   .route("/", connectionLinkPages);
 
-export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signedInPages);
+export const pages = new Hono<AppEnv>().route("/", authPages).route("/", resetPasswordPages).route("/", signedInPages);

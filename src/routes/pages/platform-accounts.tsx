@@ -46,7 +46,7 @@ function switchedValues(c: Context<AppEnv>, fields: SchemaField[]): Record<strin
 }
 
 function fieldErrors(err: unknown): FieldErrors | null {
-  if (!(err instanceof ApiError) || err.code !== "invalid_input") return null;
+  if (!(err instanceof ApiError) || (err.code !== "invalid_input" && err.code !== "credentials_required")) return null;
   const fields = (err.details as { fields?: { path: string; message: string }[] } | undefined)?.fields ?? [];
   // An item of a list (`settings.boardIds.1`) is reported at the list's field.
   return Object.fromEntries(fields.map((f) => [f.path.replace(/(\.\d+)+$/, ""), f.message.charAt(0).toUpperCase() + f.message.slice(1)]));
@@ -119,7 +119,9 @@ export const platformAccountPages = new Hono<AppEnv>()
     // The form always posts the sign-in method; unchanged and alone, it replaces nothing.
     const stored = storedVariant(shape.credentialFields, account.credentialsSet);
     const [discriminator] = Object.keys(stored);
-    if (discriminator && credentials[discriminator] === stored[discriminator] && Object.keys(credentials).length === 1) delete credentials[discriminator];
+    // A new base URL needs the credentials typed again, sign-in method included.
+    const moving = (text(raw, "baseUrl") ?? account.baseUrl) !== account.baseUrl;
+    if (!moving && discriminator && credentials[discriminator] === stored[discriminator] && Object.keys(credentials).length === 1) delete credentials[discriminator];
     try {
       await updateAccount(
         accountDeps(c),
@@ -133,7 +135,8 @@ export const platformAccountPages = new Hono<AppEnv>()
       const errors = fieldErrors(err);
       if (!errors) throw err;
       const chosen = discriminator ? { [discriminator]: typedValues(raw, "credentials", shape.credentialFields)[discriminator] } : {};
-      return accountPage(c, id, { errors, message: "Please correct the fields below.", status: 400, credentials: chosen });
+      const message = err instanceof ApiError && err.code === "credentials_required" ? err.message : "Please correct the fields below.";
+      return accountPage(c, id, { errors, message, status: 400, credentials: chosen });
     }
   })
   .post("/platform-accounts/:id/delete", requireRole("admin"), async (c) => {

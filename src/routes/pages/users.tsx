@@ -9,8 +9,11 @@ import { roleSchema } from "../../schemas/common";
 import { createUserSchema } from "../../schemas/users";
 import { createUser, deleteUser, listUsers, updateUser } from "../../services/users";
 import { UsersPage } from "../../../views/pages/users";
+import { ResetLinkPage } from "../../../views/pages/passwords";
+import { createResetLink, resetUrl } from "../../services/passwords";
 import type { FieldErrors } from "../../../views/components/form";
 import { csrfFor, parseForm, redirectWithFlash, render, signedIn } from "./render";
+import { fieldErrorsOf } from "./form-errors";
 
 async function usersPage(
   c: Context<AppEnv>,
@@ -35,6 +38,8 @@ export const usersPages = new Hono<AppEnv>()
       const user = await createUser(c.get("db"), signedIn(c), form.data, c.req.header("CF-Connecting-IP"));
       return redirectWithFlash(c, "/users", { kind: "success", message: `${user.email} can now sign in.` });
     } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (errors) return usersPage(c, { errors, values: { name: form.data.name, email: form.data.email, role: form.data.role }, message: "Please correct the fields below.", status: 400 });
       if (err instanceof ApiError && err.code === "conflict") {
         return usersPage(c, { errors: { email: "A user with this email is already in your organisation." }, values: { name: form.data.name, email: form.data.email, role: form.data.role }, status: 409 });
       }
@@ -46,6 +51,11 @@ export const usersPages = new Hono<AppEnv>()
     if (!form.ok) throw new ApiError("invalid_input", "Choose a role.");
     const user = await updateUser(c.get("db"), signedIn(c), c.req.param("id"), { role: form.data.role }, c.req.header("CF-Connecting-IP"));
     return redirectWithFlash(c, "/users", { kind: "success", message: `${user.email} is now ${user.role}.` });
+  })
+  .post("/users/:id/password-reset", requireRole("admin"), async (c) => {
+    const link = await createResetLink(c.get("db"), signedIn(c), c.req.param("id"), c.req.header("CF-Connecting-IP"));
+    // render() marks every page `Cache-Control: no-store`: the link is in this answer only.
+    return render(c, "Password link", <ResetLinkPage email={link.user.email} url={resetUrl(c, link.token)} expiresAt={link.expiresAt} />, { active: "/users", status: 201 });
   })
   .post("/users/:id/delete", requireRole("admin"), async (c) => {
     await deleteUser(c.get("db"), signedIn(c), c.req.param("id"), c.req.header("CF-Connecting-IP"));
