@@ -7,6 +7,7 @@ import { createRequestTrackerSimulator } from "../src/simulators/request-tracker
 import { platformAccounts } from "../src/db/schema";
 import { clientFromRow } from "../src/services/platform-accounts";
 import { ConnectorError } from "../src/connectors/errors";
+import { SecretBox } from "../src/crypto/secrets";
 import { api, db } from "./helpers";
 import { pageActors } from "./pages/page-support";
 import { useSimulatorNetwork } from "./support/simulator-network";
@@ -122,6 +123,27 @@ describe("stored credentials are bound to their base URL", () => {
     await expect(built).rejects.toBeInstanceOf(ConnectorError);
     await expect(built).rejects.toMatchObject({ kind: "auth" });
     expect(sent).toBe(0);
+    expect(stolen).toEqual([]);
+  });
+
+  it("open credentials saved before they were bound, once, and bind them to the URL they are at", async () => {
+    const id = await addAccount();
+    const d = db();
+    const [row] = await d.select().from(platformAccounts).where(eq(platformAccounts.id, id));
+    // As an install before the binding stored them: sealed to the row alone.
+    const legacy = await new SecretBox(env.ENCRYPTION_KEY).encrypt(
+      JSON.stringify({ kind: "basic", username: "lockstep", password: RT_PASSWORD }),
+      `${row!.orgId}|${row!.id}|credentials`,
+    );
+    await d.update(platformAccounts).set({ credentialsCiphertext: legacy }).where(eq(platformAccounts.id, id));
+
+    expect(((await (await testConnection(id)).json()) as { ok: boolean }).ok).toBe(true);
+    const [upgraded] = await d.select().from(platformAccounts).where(eq(platformAccounts.id, id));
+    expect(upgraded!.credentialsCiphertext).not.toBe(legacy);
+
+    // Bound now: moved behind the app's back, they go nowhere.
+    await d.update(platformAccounts).set({ baseUrl: "https://evil.example.com" }).where(eq(platformAccounts.id, id));
+    expect(((await (await testConnection(id)).json()) as { ok: boolean }).ok).toBe(false);
     expect(stolen).toEqual([]);
   });
 });

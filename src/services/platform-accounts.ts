@@ -143,19 +143,37 @@ export async function createAccount(
   return view(row);
 }
 
+/** The associated data credentials had before they were bound to their base URL. */
+const legacyAad = (row: Pick<AccountRow, "orgId" | "id">) => `${row.orgId}|${row.id}|credentials`;
+
 /**
  * The stored credentials, if this row's platform and base URL are the ones they were entered for.
  * Otherwise an auth failure the admin can act on (runs and Test connection say so), and nothing sent.
+ *
+ * Credentials saved before they were bound to their URL still open, once: where a database is at
+ * hand they are sealed again under the row's current URL (only if nobody changed them meanwhile),
+ * so an upgrade does not make every admin type every password again.
  */
 async function decryptCredentials(
-  deps: Pick<AccountDeps, "encryptionKey">,
+  deps: Pick<AccountDeps, "encryptionKey"> & { db?: Db },
   row: Pick<AccountRow, "orgId" | "id" | "platform" | "baseUrl" | "credentialsCiphertext">,
 ): Promise<Record<string, unknown>> {
+  const box = new SecretBox(deps.encryptionKey);
   let plain: string;
   try {
-    plain = await new SecretBox(deps.encryptionKey).decrypt(row.credentialsCiphertext, aad(row));
+    plain = await box.decrypt(row.credentialsCiphertext, aad(row));
   } catch {
-    throw new CredentialsUnbound();
+    try {
+      plain = await box.decrypt(row.credentialsCiphertext, legacyAad(row));
+    } catch {
+      throw new CredentialsUnbound();
+    }
+    if (deps.db) {
+      await deps.db
+        .update(platformAccounts)
+        .set({ credentialsCiphertext: await box.encrypt(plain, aad(row)) })
+        .where(and(eq(platformAccounts.id, row.id), eq(platformAccounts.credentialsCiphertext, row.credentialsCiphertext)));
+    }
   }
   return JSON.parse(plain) as Record<string, unknown>;
 }
@@ -230,7 +248,7 @@ export async function clientForAccount(deps: AccountDeps, scope: OrgScope, id: s
 
 /** A client for an account row already read (the sync engine reads it with its connection). */
 export async function clientFromRow(
-  deps: Pick<AccountDeps, "fetch" | "encryptionKey">,
+  deps: Pick<AccountDeps, "fetch" | "encryptionKey"> & { db?: Db },
   row: Pick<AccountRow, "id" | "orgId" | "platform" | "baseUrl" | "settings" | "credentialsCiphertext">,
 ): Promise<{ client: ConnectorClient; connector: Connector<unknown, unknown> }> {
   const connector = connectorOf(row.platform);
