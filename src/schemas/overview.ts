@@ -34,6 +34,11 @@ export const syncStatusSchema = z
     activeRun: runProgressSchema.nullable().describe("The run waiting or going, with phase and tickets done of total."),
     lastRun: runProgressSchema.nullable(),
     lastCheckedAt: z.string().nullable().describe("When an automatic run last looked for changes and found none (such runs leave no history row)."),
+    lastAutomaticCheckAt: z.string().nullable().describe("When an automatic run last looked for changes, whether it found some (a run in the history) or none."),
+    nextAutomaticCheckAt: z
+      .string()
+      .nullable()
+      .describe("When the next automatic run looks (the cron runs every 5 minutes, on the clock's 5-minute marks); null while automatic sync is off or the connection paused."),
   })
   .meta({ id: "SyncStatus" });
 
