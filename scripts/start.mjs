@@ -79,6 +79,8 @@ const QUIET = [
   /^Using secrets defined in \.dev\.vars/,
   /^\[wrangler:info\] Ready on/,
   /^⎔ Starting local server/,
+  // This script's own calls, which it reports in its own words.
+  /^\[wrangler:info\] (GET|POST) \/(__demo\/|cdn-cgi\/local\/scheduled)/,
 ];
 function relay(stream, out, onLine) {
   let rest = "";
@@ -154,11 +156,11 @@ async function runTick(tick, at) {
     const res = await fetch(`${base}/__demo/activity?tick=${tick}`, { method: "POST" });
     if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
     const { created, noted } = await res.json();
-    const scheduled = await fetch(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(CRON)}&time=${at}`);
-    if (!scheduled.ok) throw new Error(`the scheduled handler answered ${scheduled.status} ${await scheduled.text()}`);
     console.log(
       `${time} cron tick: a ConnectWise user raised #${created.id} "${created.summary}"${noted ? ` and noted #${noted.id}` : ""}; the automatic sync runs now.`,
     );
+    const scheduled = await fetch(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(CRON)}&time=${at}`);
+    if (!scheduled.ok) throw new Error(`the scheduled handler answered ${scheduled.status} ${await scheduled.text()}`);
   } catch (err) {
     console.error(`${time} cron tick failed: ${err.message}`);
   }
