@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { storageOnTmpfs, workersPool } from "./test/support/workers-pool";
+import { storageOnTmpfs, workersPool } from "./test/support/workers-pool.ts";
 
 // The benchmark (`npm run bench`, driven by scripts/bench.mjs): the scenarios named by
 // BENCH_SCENARIO (comma-separated), in workerd as the unit tests run. Each scenario's file is in

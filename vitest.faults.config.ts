@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { storageOnTmpfs, workersPool } from "./test/support/workers-pool";
+import { storageOnTmpfs, workersPool } from "./test/support/workers-pool.ts";
 
 // The fault suite (`npm run test:faults`): whole syncs of 1,000 tickets against simulators that
 // fail at random, in workerd as the unit tests run. Kept out of `npm test`: it takes minutes.

@@ -2,11 +2,11 @@
 // platforms call, so no session or CSRF applies), authentication and CSRF, then the JSON API and
 // the pages. One error handler answers for all.
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./api/error-codes";
 import { onError } from "./api/on-error";
+import { requestId } from "./api/request-id";
 import { authenticate } from "./auth/authenticate";
 import { csrfProtection } from "./auth/csrf";
 import { createDb } from "./db/client";
@@ -18,7 +18,8 @@ import { pages } from "./routes/pages/index";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
-  app.use(requestId({ generator: () => crypto.randomUUID() }));
+  app.use(requestId);
+  // Static files get the same headers from public/_headers (a test keeps the two equal).
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -32,8 +33,17 @@ export function createApp() {
         formAction: ["'self'"],
       },
       referrerPolicy: "same-origin",
+      // As frame-ancestors 'none' says, for browsers that only know the older header.
+      xFrameOptions: "DENY",
     }),
   );
+  // Nothing the Worker answers is for a cache to keep: new API tokens, webhook secrets and
+  // invitation codes are shown once, and the rest is one tenant's data. A route that wants
+  // caching sets its own Cache-Control.
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  });
   app.use(async (c, next) => {
     c.set("config", loadConfig(c.env));
     c.set("db", createDb(c.env.DB));

@@ -65,4 +65,50 @@ describe("platform base URLs", () => {
       }),
     );
   });
+
+  it.each([
+    "https://10.0.0.1.nip.io",
+    "https://app.10-0-0-1.nip.io",
+    "https://nip.io",
+    "https://0a000001.nip.io",
+    "https://anything.sslip.io",
+    "https://--1.sslip.io",
+    "https://fe80--1.example.com",
+    "https://x.xip.io",
+    "https://rt.traefik.me",
+    "https://localtest.me",
+    "https://rt.localtest.me",
+    "https://acme.lvh.me",
+    "https://localhost.",
+    "https://localhost..",
+    "https://rt.localhost",
+    "https://printer.local",
+    "https://printer.local.",
+    "https://metadata.google.internal",
+    "https://rt.home.arpa",
+    "https://RT.Home.Arpa.",
+    "https://127.0.0.1.example.com",
+    "https://rt-192-168-1-10.example.com",
+    "https://ip-169-254-169-254.example.net",
+    "https://make-1.2.3.4-rebind-127.0.0.1-rr.1u.ms",
+    "https://7f000001.08080808.rbndr.us",
+    "https://c0a80001.example.org",
+  ])("refuse the rebinding or local name %s in production", (url) => {
+    const result = checkBaseUrl(url, production);
+    expect(result).toEqual({ ok: false, reason: "must be a public host name, not a local or private address" });
+  });
+
+  it.each([
+    "https://acme.service-now.com",
+    "https://api-na.myconnectwise.net/v4_6_release/apis/3.0",
+    "https://rt.example.com.",
+    "https://ec2-54-12-34-56.compute-1.amazonaws.com",
+    "https://rt-2024.example.com",
+    "https://v1-2-3.example.com",
+    "https://deadbeef.example.com",
+    "https://my--site.example.com",
+    "https://8.8.8.8",
+  ])("accept the public name %s (an embedded public address is not a rebinding risk)", (url) => {
+    expect(checkBaseUrl(url, production).ok).toBe(true);
+  });
 });

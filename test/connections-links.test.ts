@@ -79,3 +79,40 @@ describe("ticket links", () => {
     expect(res.status).toBe(409);
   });
 });
+
+describe("searching links", () => {
+  const searchStatus = async (q: string) => {
+    const res = await api(`/connections/${connectionId}/links?q=${encodeURIComponent(q)}`, b.token);
+    return { status: res.status, body: (await res.json()) as { data?: Link[]; error?: { code: string; message: string } } };
+  };
+
+  it("finds a ticket by its full 48-character id", async () => {
+    const longId = "x".repeat(40) + "-4000001";
+    const created = (await (await link({ sourceTicketId: longId, targetTicketId: "t-4000001" })).json()) as Link;
+    const found = await searchStatus(longId);
+    expect(found.status).toBe(200);
+    expect(found.body.data!.map((l) => l.id)).toEqual([created.id]);
+  });
+
+  it.each([
+    ["49 letters", "a".repeat(49)],
+    ["500 letters", "a".repeat(500)],
+    ["25 percent signs (each escaped, so twice as long)", "%".repeat(25)],
+    ["25 accented letters (two bytes each)", "é".repeat(25)],
+  ])("answers 400 invalid_input with the limit for %s, never 500", async (_, q) => {
+    const { status, body } = await searchStatus(q);
+    expect(status).toBe(400);
+    expect(body.error!.code).toBe("invalid_input");
+    expect(body.error!.message).toContain("at most 48 characters");
+  });
+
+  it.each([["48 letters", "a".repeat(48)], ["24 underscores", "_".repeat(24)], ["24 accented letters", "é".repeat(24)]])("runs a search of %s", async (_, q) => {
+    expect((await searchStatus(q)).status).toBe(200);
+  });
+
+  it("takes %, _ and \\ literally", async () => {
+    const created = (await (await link({ sourceTicketId: "5001", targetTicketId: "t-5001", sourceNumber: "50%_off\\now" })).json()) as Link;
+    expect((await searchStatus("%_off\\")).body.data!.map((l) => l.id)).toEqual([created.id]);
+    expect((await searchStatus("5_%")).body.data).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
-    /** Parsed vendor specs from ../shared/specs (see vitest.config.ts); absent keys mean the file is missing. */
+    /** Parsed vendor specs from test/contract/specs (see vitest.config.ts). */
     TEST_SPECS: Record<string, unknown>;
   }
 }

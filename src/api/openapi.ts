@@ -2,12 +2,13 @@
 // (`describe`) and its validators (`jsonBody`, `query`, `params`) as middleware, and both keep
 // their zod schema on the middleware function. Walking `app.routes` therefore yields exactly
 // the routes that exist, validated by exactly the schemas documented.
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Hono, MiddlewareHandler, Next } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
 import { invalidInput } from "./on-error";
 import { ApiError, errorBodySchema, API_ERROR_STATUS, type ApiErrorCode } from "./error-codes";
 import type { AppEnv } from "../app-env";
+import { forbiddenNameError, isForbiddenKey } from "../lib/safe-keys";
 import { hasRole } from "../auth/principal";
 
 const DOC = Symbol("openapi.doc");
@@ -67,7 +68,33 @@ function validated<T extends z.ZodType, Tg extends Target>(target: Tg, schema: T
   return Object.assign(middleware, { [INPUT]: { target, schema } });
 }
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => validated("json", schema);
+/**
+ * zod already drops `__proto__` from what it returns; a body that names one of the keys that
+ * reach a prototype is refused outright (400), as forms are, so no later merge meets one.
+ */
+export const jsonBody = <T extends z.ZodType>(schema: T) => {
+  const validator = validated("json", schema);
+  const middleware = async (c: Parameters<typeof validator>[0], next: Next) => {
+    const body: unknown = await c.req.json().catch(() => undefined); // malformed: the validator says so
+    assertSafeJson(body);
+    return validator(c, next);
+  };
+  return Object.assign(middleware, { [INPUT]: validator[INPUT] });
+};
+
+/** Walks without recursion: a deeply nested body must not exhaust the stack (a 500). */
+function assertSafeJson(body: unknown): void {
+  const pending: unknown[] = [body];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value !== "object" || value === null) continue;
+    for (const [key, child] of Object.entries(value)) {
+      if (isForbiddenKey(key)) throw forbiddenNameError(key);
+      pending.push(child);
+    }
+  }
+}
+
 export const query = <T extends z.ZodType>(schema: T) => validated("query", schema);
 export const params = <T extends z.ZodType>(schema: T) => validated("param", schema);
 

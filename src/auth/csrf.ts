@@ -13,6 +13,7 @@ import type { AppEnv } from "../app-env";
 import { ApiError } from "../api/error-codes";
 import { constantTimeEqual, randomToken } from "../crypto/hash";
 import { readCsrfCookie, writeCsrfCookie } from "./cookies";
+import { lastString, readFormBody } from "../lib/form-body";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
@@ -41,9 +42,7 @@ export const csrfProtection = createMiddleware<AppEnv>(async (c, next) => {
 
   let presented = c.req.header("X-CSRF-Token");
   if (!presented && formLike && c.req.header("Content-Type")) {
-    const body = await c.req.parseBody();
-    const field = body["_csrf"];
-    presented = typeof field === "string" ? field : undefined;
+    presented = lastString(await readFormBody(c), "_csrf");
   }
   if (!expected || !presented || !(await constantTimeEqual(expected, presented))) {
     throw new ApiError("csrf_failed", "The form has expired or did not come from Lockstep. Reload the page and try again.");

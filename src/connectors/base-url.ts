@@ -1,34 +1,15 @@
 // Platform base URLs are typed by users and then receive our stored credentials, so they are
 // checked before any call (SSRF): https only; http only for loopback during local development;
 // no credentials in the URL; and in production no loopback, private, link-local or other
-// internal address literals, nor names that mean this machine.
+// internal address literals, nor names that mean this machine or resolve to an address spelled
+// in the name (nip.io and the like, see rebinding-hosts.ts).
 import { z } from "zod";
+import { isInternalIpv4, isInternalIpv6 } from "./internal-addresses";
+import { isRebindingName } from "./rebinding-hosts";
 
 export type UrlPolicy = { allowLoopbackHttp: boolean };
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-function isInternalIpv4(host: string): boolean {
-  const m = IPV4.exec(host);
-  if (!m) return false;
-  const [a, b] = [Number(m[1]), Number(m[2])];
-  return (
-    a === 0 || a === 10 || a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) || // CGNAT
-    (a === 169 && b === 254) || // link-local, cloud metadata
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 198 && (b === 18 || b === 19)) || // benchmarking
-    a >= 224 // multicast and reserved
-  );
-}
-
-function isInternalIpv6(host: string): boolean {
-  if (!host.startsWith("[")) return false;
-  const h = host.slice(1, -1).toLowerCase();
-  return h === "::" || h === "::1" || h.startsWith("fc") || h.startsWith("fd") || h.startsWith("fe8") || h.startsWith("fe9") ||
-    h.startsWith("fea") || h.startsWith("feb") || h.startsWith("::ffff:") || h.startsWith("64:ff9b:");
-}
+const IPV4_LITERAL = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" || /^127\./.test(hostname);
@@ -45,14 +26,16 @@ export function checkBaseUrl(input: string, policy: UrlPolicy): { ok: true; url:
   if (url.username || url.password) return { ok: false, reason: "must not contain a user name or password" };
   if (url.search || url.hash) return { ok: false, reason: "must not contain a query or fragment" };
   // WHATWG URL parsing already turns decimal, octal and hex IPv4 forms into dotted quads.
-  const host = url.hostname.replace(/\.$/, "");
+  const host = url.hostname.replace(/\.+$/, "");
   const loopback = isLoopbackHost(host);
   if (url.protocol === "http:") {
     if (!(policy.allowLoopbackHttp && loopback)) return { ok: false, reason: "must use https" };
   } else if (url.protocol !== "https:") {
     return { ok: false, reason: "must use https" };
   }
-  if (!policy.allowLoopbackHttp && (loopback || isInternalIpv4(host) || isInternalIpv6(host) || host.endsWith(".internal") || host.endsWith(".local") || !host.includes("."))) {
+  const ipLiteral = IPV4_LITERAL.test(host) || host.startsWith("[");
+  const internal = ipLiteral ? isInternalIpv4(host) || isInternalIpv6(host) : isRebindingName(host) || !host.includes(".");
+  if (!policy.allowLoopbackHttp && (loopback || internal)) {
     return { ok: false, reason: "must be a public host name, not a local or private address" };
   }
   const normalised = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;

@@ -22,13 +22,17 @@ export const users = sqliteTable(
     id: text("id").primaryKey(),
     orgId: text("org_id").notNull().references(() => organisations.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
-    /** Lower-cased; unique across the install because login asks for email and password only. */
+    /**
+     * Lower-cased; unique within the organisation. The same address may be a user of several
+     * organisations, so that adding a user never reveals whether it is used elsewhere; sign-in
+     * tries the password against each (services/sign-in.ts).
+     */
     email: text("email").notNull(),
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ["owner", "admin", "viewer"] }).notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_org_idx").on(t.orgId, t.id)],
+  (t) => [uniqueIndex("users_org_email_unique").on(t.orgId, t.email), index("users_email_idx").on(t.email), index("users_org_idx").on(t.orgId, t.id)],
 );
 
 export const sessions = sqliteTable(
@@ -282,8 +286,11 @@ export const syncRuns = sqliteTable(
     trigger: text("trigger", { enum: ["manual", "automatic", "webhook", "retry"] }).notNull(),
     dryRun: integer("dry_run", { mode: "boolean" }).notNull().default(false),
     status: text("status", { enum: ["queued", "running", "success", "partial", "failed", "no_tickets"] }).notNull(),
-    /** The start date asked for on a first run. */
+    /** The start date asked for; once the run has read the connection, the start it used
+     * (the connection's start: see sync/engine/start-date.ts). */
     since: text("since"),
+    /** What the run looked at and what the filters left out (schemas/run-scope.ts), as JSON. */
+    scope: text("scope"),
     requestedBy: text("requested_by"),
     phase: text("phase"),
     ticketsDone: integer("tickets_done").notNull().default(0),

@@ -57,7 +57,7 @@ const doc = (withSecret: boolean) =>
       (withSecret
         ? "For platforms that sign nothing (ConnectWise callbacks, Request Tracker scrips): the URL holds the side's secret, and an event is only a hint, the ticket being re-read by id. "
         : "For platforms that sign each call (the ServiceNow Business Rule): the signature header is an HMAC of the raw body (of timestamp + body where a timestamp is signed, which must be within five minutes). ") +
-      "A verified event answers 202 and queues a sync of the tickets it names. A delivery id seen before answers 200 and queues nothing. Not under /api/v1: served at /hooks.",
+      "A verified event answers 202 and queues a sync of the tickets it names. A call received before (the same signature; under a URL secret, the same body), whatever delivery id it carries, answers 200 and queues nothing. Not under /api/v1: served at /hooks.",
     tags: ["Webhooks"],
     access: "public",
     responses: {
@@ -82,4 +82,11 @@ async function receive(c: Context<AppEnv>, path: { connectionId: string; side: s
 
 export const hooks = new Hono<AppEnv>()
   .post("/:connectionId/:side", doc(false), params(pathSchema), (c) => receive(c, c.req.valid("param")))
-  .post("/:connectionId/:side/:urlSecret", doc(true), params(urlSecretPathSchema), (c) => receive(c, c.req.valid("param")));
+  .post("/:connectionId/:side/:urlSecret", doc(true), params(urlSecretPathSchema), (c) => receive(c, c.req.valid("param")))
+  // Everything else under /hooks answers here, in the API's shape, before authentication could
+  // turn it into a sign-in redirect: another method is 405 (whatever the path names, so nothing
+  // is learnt about which endpoints exist), a POST to no receiver's path 404.
+  .all("*", (c) => {
+    if (c.req.method === "POST") throw new ApiError("not_found", "There is no webhook receiver at this address.");
+    throw new ApiError("method_not_allowed", "Webhook receivers take POST only.", undefined, { Allow: "POST" });
+  });

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { ticketSchema } from "../connectors/canonical";
 import { pageQuerySchema } from "../lib/pagination";
+import { fitsLikePattern, SEARCH_MAX_CHARACTERS, SEARCH_TOO_LONG } from "../lib/like-pattern";
 import { nameSchema } from "./common";
 import { connectionSettingsSchema, fieldMappingInputSchema, sideSchema, sideSettingsSchema, valuePairSchema } from "./connections";
 
@@ -94,8 +95,17 @@ export type CreateLinkInput = z.infer<typeof createLinkSchema>;
 
 export const linkStateSchema = z.enum(["creating", "linked", "unlinked"]);
 
+/** Search text for links; capped so its LIKE pattern fits D1's limit (see like-pattern.ts). */
+export const linkSearchSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(SEARCH_MAX_CHARACTERS, SEARCH_TOO_LONG)
+  .refine(fitsLikePattern, SEARCH_TOO_LONG)
+  .describe(`Part of a ticket id or number on either side; at most ${SEARCH_MAX_CHARACTERS} characters.`);
+
 export const listLinksQuerySchema = pageQuerySchema.extend({
-  q: z.string().trim().min(1).max(200).optional().describe("Part of a ticket id or number on either side."),
+  q: linkSearchSchema.optional(),
   state: linkStateSchema.optional(),
 });
 

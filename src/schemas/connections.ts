@@ -84,6 +84,14 @@ export const connectionSettingsSchema = z.object({
       separator: z.string().max(200).default("----"),
     })
     .default({ fields: [], separator: "----" }),
+  startDate: z.iso
+    .date("must be a date (YYYY-MM-DD)")
+    .refine((d) => d <= new Date().toISOString().slice(0, 10), "must not be in the future")
+    .optional()
+    .describe(
+      "The connection's start (a UTC day): a side's first run, and every full resync, read tickets updated since this day. " +
+        "Without it, the start of the connection's first run is used.",
+    ),
   manualCooldownSeconds: z.number().int().min(0).max(86_400).default(60),
   alerts: z
     .object({

@@ -1,5 +1,6 @@
 // What the dashboard, billing and sync status operations answer. The services return exactly these.
 import { z } from "zod";
+import { manualWindowsSchema, runScopeSchema } from "./run-scope";
 
 const runProgressSchema = z.object({
   id: z.string(),
@@ -32,7 +33,10 @@ export const syncStatusSchema = z
     manualCooldownSeconds: z.number(),
     nextManualRunAt: z.string().nullable().describe("When the next manual run is allowed, while the cooldown lasts."),
     activeRun: runProgressSchema.nullable().describe("The run waiting or going, with phase and tickets done of total."),
-    lastRun: runProgressSchema.nullable(),
+    lastRun: runProgressSchema
+      .extend({ scope: runScopeSchema.nullable().describe("What the run looked at and what the filters left out (as in the run's detail).") })
+      .nullable(),
+    manualWindows: manualWindowsSchema,
     lastCheckedAt: z.string().nullable().describe("When an automatic run last looked for changes and found none (such runs leave no history row)."),
     lastAutomaticCheckAt: z.string().nullable().describe("When an automatic run last looked for changes, whether it found some (a run in the history) or none."),
     nextAutomaticCheckAt: z

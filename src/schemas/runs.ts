@@ -1,8 +1,20 @@
 import { z } from "zod";
+import { runScopeSchema } from "./run-scope";
 
 export const startRunSchema = z.object({
-  mode: z.enum(["quick", "full"]).default("quick").describe("quick: changes since the last run; full: re-read every eligible ticket and repair."),
-  since: z.iso.datetime().optional().describe("Where a first run starts (UTC ISO-8601). Later runs start where the last one stopped."),
+  mode: z
+    .enum(["quick", "full"])
+    .default("quick")
+    .describe(
+      "quick: changes since the last run (a side never read yet starts at the connection's start); " +
+        "full: re-read every eligible ticket updated since the connection's start, and repair. " +
+        "The connection's start is `since` if given, else the start date in the connection's settings (`settings.startDate`), " +
+        "else where the connection's first run started; only a connection that has never run falls back to the last 30 days.",
+    ),
+  since: z.iso
+    .datetime()
+    .optional()
+    .describe("Overrides the connection's start for this run (UTC ISO-8601): where a first run, or a full resync, starts reading. A quick run's sides that were read before continue where the last run stopped."),
   dryRun: z.boolean().default(false).describe("Plan only: show what would be created, updated and closed, writing nothing."),
 });
 
@@ -42,6 +54,9 @@ export const runSchema = z
     errorCode: z.string().nullable(),
     errorMessage: z.string().nullable(),
     advice: z.string().nullable(),
+    scope: runScopeSchema
+      .nullable()
+      .describe("What the run looked at: the window on each side, how many tickets were listed, and how many the filters left out, by filter. Null for runs that stopped before reading, or recorded before runs kept it."),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
   })

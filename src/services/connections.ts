@@ -15,6 +15,7 @@ import { invalidInput } from "../api/on-error";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
 import { connectionSettingsSchema, sideSettingsSchema } from "../schemas/connections";
 import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "../schemas/connection-views";
+import { assertSafeNames } from "../lib/safe-keys";
 import { auditEntry, type AuditInput } from "./audit";
 
 type ConnectionRow = typeof connections.$inferSelect;
@@ -243,6 +244,8 @@ const isPlain = (v: unknown): v is Plain => typeof v === "object" && v !== null 
 /** Merges a partial edit into settings: objects merge, arrays and scalars replace, null removes. */
 function mergeSettings(current: Plain, patch: Plain): Plain {
   const out: Plain = { ...current };
+  // A patch key is assigned onto `out`: `__proto__` & co. would replace its prototype.
+  assertSafeNames(Object.keys(patch));
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     else if (isPlain(value) && isPlain(out[key])) out[key] = mergeSettings(out[key] as Plain, value);

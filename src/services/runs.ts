@@ -10,6 +10,7 @@ import { pageOf } from "../lib/pagination";
 import { SYNC_ERRORS, type SyncErrorCode } from "../sync/engine/sync-errors";
 import { connectionSyncStub, type RunAnswer } from "../sync/connection-sync";
 import { auditEntry } from "./audit";
+import { storedRunScope } from "../schemas/run-scope";
 
 const adviceFor = (code: string | null) => (code && code in SYNC_ERRORS ? SYNC_ERRORS[code as SyncErrorCode].advice : null);
 
@@ -20,8 +21,8 @@ export async function visibleConnection(db: Db, scope: OrgScope, connectionId: s
 }
 
 function runView(row: typeof syncRuns.$inferSelect) {
-  const { since: _since, requestedBy: _by, ...rest } = row;
-  return { ...rest, advice: adviceFor(row.errorCode) };
+  const { since: _since, requestedBy: _by, scope, ...rest } = row;
+  return { ...rest, advice: adviceFor(row.errorCode), scope: storedRunScope(scope) };
 }
 
 export async function startRun(

@@ -7,6 +7,8 @@ import { organisations, syncRuns } from "../db/schema";
 import type { OrgScope } from "../auth/principal";
 import { findVisibleConnection } from "./connections";
 import { nextAutomaticCheck, SYNC_STATE_LABELS, syncStateOf, type SyncState } from "./automatic-sync";
+import { manualWindows } from "./manual-windows";
+import { storedRunScope, type ManualWindows, type RunScope } from "../schemas/run-scope";
 
 type RunRow = typeof syncRuns.$inferSelect;
 export type RunProgress = Pick<RunRow, "id" | "mode" | "trigger" | "status" | "phase" | "ticketsDone" | "ticketsTotal" | "created" | "updated" | "closed" | "skipped" | "failed" | "errorCode" | "errorMessage" | "startedAt" | "finishedAt">;
@@ -29,11 +31,13 @@ export type SyncStatusView = {
   lastAutomaticCheckAt: string | null;
   /** The cron's next tick, while automatic sync is on and the connection not paused. */
   nextAutomaticCheckAt: string | null;
-  lastRun: RunProgress | null;
+  lastRun: (RunProgress & { scope: RunScope | null }) | null;
+  /** Which window a quick and a full manual run will read without a start date. */
+  manualWindows: ManualWindows;
 };
 
 const progressOf = (r: RunRow): RunProgress => {
-  const { connectionId: _c, dryRun: _d, since: _s, requestedBy: _r, ...rest } = r;
+  const { connectionId: _c, dryRun: _d, since: _s, requestedBy: _r, scope: _scope, ...rest } = r;
   return rest;
 };
 
@@ -65,6 +69,7 @@ export async function syncStatusOf(db: Db, scope: OrgScope, connectionId: string
     lastCheckedAt: row.lastCheckedAt,
     lastAutomaticCheckAt: lastAutomatic,
     nextAutomaticCheckAt: row.automaticEnabled && row.status === "active" ? nextAutomaticCheck(now) : null,
-    lastRun: last ? progressOf(last) : null,
+    lastRun: last ? { ...progressOf(last), scope: storedRunScope(last.scope) } : null,
+    manualWindows: await manualWindows(db, row, now),
   };
 }

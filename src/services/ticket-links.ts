@@ -6,6 +6,7 @@ import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { ticketLinks } from "../db/schema";
 import { newId } from "../lib/ids";
+import { fitsLikePattern, likeContaining, SEARCH_TOO_LONG } from "../lib/like-pattern";
 import { nowIso } from "../lib/time";
 import { pageOf, type Page, type PageRequest } from "../lib/pagination";
 import { ApiError, notFound } from "../api/error-codes";
@@ -34,11 +35,6 @@ function view(row: LinkRow): TicketLinkView {
   };
 }
 
-/** `text` as a LIKE pattern matching it anywhere, its own % and _ taken literally. */
-function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export async function listLinks(
   db: Db,
   scope: OrgScope,
@@ -46,7 +42,9 @@ export async function listLinks(
   page: PageRequest & { q?: string | undefined; state?: LinkRow["state"] | undefined },
 ): Promise<Page<TicketLinkView>> {
   await findVisibleConnection(db, scope, connectionId);
-  const pattern = page.q ? containing(page.q) : null;
+  // The schemas cap the search; a caller that skipped them gets a 400, not D1's error (a 500).
+  if (page.q && !fitsLikePattern(page.q)) throw new ApiError("invalid_input", `The search ${SEARCH_TOO_LONG}.`, { fields: [{ path: "q", message: SEARCH_TOO_LONG }] });
+  const pattern = page.q ? likeContaining(page.q) : null;
   // drizzle's `like` has no ESCAPE clause, and SQLite's LIKE has no default escape character.
   const matches = (column: AnySQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
   const rows = await db

@@ -55,9 +55,10 @@ async function ownerCount(db: Db, orgId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-async function assertEmailFree(db: Db, email: string) {
-  const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
-  if (taken) throw new ApiError("conflict", "A user with this email already exists.", { fields: [{ path: "email", message: "is already in use" }] });
+/** Only this organisation's users count: whether other organisations use the address is not ours to say. */
+async function assertEmailFree(db: Db, orgId: string, email: string) {
+  const [taken] = await db.select({ id: users.id }).from(users).where(and(eq(users.orgId, orgId), eq(users.email, email))).limit(1);
+  if (taken) throw new ApiError("conflict", "A user with this email is already in your organisation.", { fields: [{ path: "email", message: "is already a user here" }] });
 }
 
 export async function createUser(
@@ -67,7 +68,7 @@ export async function createUser(
   ip?: string | null,
 ): Promise<UserView> {
   assertMayGrant(actor, input.role);
-  await assertEmailFree(db, input.email);
+  await assertEmailFree(db, actor.orgId, input.email);
   const now = nowIso();
   const row: UserRow = {
     id: newId("usr"),

@@ -1,11 +1,15 @@
 // One Durable Object per connection, named `${orgId}:${connectionId}`: the only caller of the
 // sync engine, so runs of one connection never overlap. A run asked for is recorded as `queued`
 // and started by the object's alarm; requests arriving while one waits join it (coalesced), and
-// requests arriving during a run queue exactly one follow-up. A run goes in chunks, one alarm
+// requests arriving during a run queue exactly one follow-up. So at most one run is under way and
+// one waits, however many calls arrive. A run asked for by webhooks also waits a short gap after
+// the previous run ended, so a flood of calls (even paced to the runs) makes one run per gap, not
+// one per call; their hinted tickets are merged into it, up to a cap. A run goes in chunks, one alarm
 // each, checkpointed in this object's storage, so a run cut off by its budget, an eviction or a
 // deploy goes on from its last checkpoint. Manual runs are rate-limited here, where the check and
 // the record cannot race. The cron is only the watchdog: each object keeps its own schedule.
 import { DurableObject } from "cloudflare:workers";
+import type { RunScope } from "../schemas/run-scope";
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { connections, syncRuns } from "../db/schema";
@@ -22,7 +26,7 @@ import { DurableWorkStore } from "./durable-work-store";
 export type RunAsk = Omit<RunRequest, "runId"> & { connectionId: string };
 export type RunAnswer =
   | { kind: "queued"; runId: string }
-  | { kind: "planned"; runId: string; status: string; plan: PlanSummary[] }
+  | { kind: "planned"; runId: string; status: string; plan: PlanSummary[]; scope: RunScope | null }
   | { kind: "cooldown"; retryAfterSeconds: number; nextAllowedAt: string }
   | { kind: "paused" };
 
@@ -33,6 +37,21 @@ const PENDING_KEY = "pending";
 const ALERT_KEY = "alerts";
 const ATTEMPT_KEY = "attempt";
 export const BUDGET_KEY = "budget";
+/** When the last run ended (epoch ms): webhook runs wait WEBHOOK_GAP_MS after it. */
+export const LAST_RUN_END_KEY = "lastRunEnd";
+/** A per-connection override of WEBHOOK_GAP_MS (an operator's, or a benchmark's that times the
+ * path rather than the gap). */
+export const WEBHOOK_GAP_KEY = "webhookGap";
+
+/** A webhook run starts no sooner than this after the previous run ended: a platform's burst of
+ * calls (a bulk edit, or a flood with a leaked URL) is one run per gap, not one per call. */
+export const WEBHOOK_GAP_MS = 10_000;
+/** Hinted tickets kept for the waiting run. Past this, it is a quick run without hints: it finds
+ * the changes through the change cursor, and the waiting run's storage stays small. */
+export const MAX_HINTS = 200;
+/** And their ids' total length: an id is the platform's (or a URL-secret caller's) text, and the
+ * waiting run is one storage value (128 KiB at most). */
+const MAX_HINT_CHARS = 16_384;
 
 /** Backoff for runs that failed for a passing reason: capped, jittered, never before Retry-After. */
 const BACKOFF_BASE_MS = 1_000;
@@ -47,7 +66,8 @@ export function retryDelayMs(attempt: number, retryAfterSeconds: number | null, 
   return Math.max((retryAfterSeconds ?? 0) * 1000, backoff);
 }
 
-type Pending = RunRequest & { runId: string; attempt?: number };
+/** `hintsDropped`: more was named than the hints' caps allow, so the run reads changes only. */
+type Pending = RunRequest & { runId: string; attempt?: number; hintsDropped?: boolean };
 
 export class ConnectionSync extends DurableObject<Env> {
   /** The chunk this instance is carrying out, if any. */
@@ -127,12 +147,12 @@ export class ConnectionSync extends DurableObject<Env> {
     if (ask.dryRun) {
       // A dry run writes nothing to either platform, so it runs at once and answers with its plan.
       const result = await runSync(this.deps(), ask);
-      return { kind: "planned", runId: result.runId, status: result.status, plan: result.plan ?? [] };
+      return { kind: "planned", runId: result.runId, status: result.status, plan: result.plan ?? [], scope: result.scope ?? null };
     }
     // A run already waiting (or a retry waiting out its backoff) takes this request along.
     const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);
     if (pending) {
-      if (ask.hints?.length) await this.ctx.storage.put(PENDING_KEY, { ...pending, hints: mergeHints(pending.hints, ask.hints) } satisfies Pending);
+      if (ask.hints?.length && !pending.hintsDropped) await this.ctx.storage.put(PENDING_KEY, withHints(pending, ask.hints));
       return { kind: "queued", runId: pending.runId };
     }
     const runId = newId("run");
@@ -149,12 +169,22 @@ export class ConnectionSync extends DurableObject<Env> {
         startedAt: nowIso(),
       });
     }
-    await this.ctx.storage.put(PENDING_KEY, { ...ask, runId } satisfies Pending);
+    const { hints, ...request } = ask;
+    const waiting = withHints({ ...request, runId }, hints ?? []);
+    await this.ctx.storage.put(PENDING_KEY, waiting);
     // A run under way keeps its own schedule (it may be waiting out a Retry-After); this one
     // starts when it is over.
-    if (!(await this.store.loadState())) await this.ctx.storage.setAlarm(Date.now());
+    if (!(await this.store.loadState())) await this.ctx.storage.setAlarm(await this.dueAt(waiting));
     else await this.rearmIfLost();
     return { kind: "queued", runId };
+  }
+
+  /** When a waiting run may start: at once, or for a webhook run the gap after the last run. */
+  private async dueAt(pending: Pending): Promise<number> {
+    if (pending.trigger !== "webhook") return Date.now();
+    const lastEnd = (await this.ctx.storage.get<number>(LAST_RUN_END_KEY)) ?? 0;
+    const gap = (await this.ctx.storage.get<number>(WEBHOOK_GAP_KEY)) ?? WEBHOOK_GAP_MS;
+    return Math.max(Date.now(), lastEnd + gap);
   }
 
   override async alarm(): Promise<void> {
@@ -173,10 +203,16 @@ export class ConnectionSync extends DurableObject<Env> {
     if (!state) {
       const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);
       if (!pending) return;
+      // An alarm before the run is due (set for an earlier run, or the watchdog's) waits for it.
+      const due = await this.dueAt(pending);
+      if (due > Date.now()) {
+        await this.ctx.storage.setAlarm(due);
+        return;
+      }
       // Taken first: a request arriving during this run queues the next one instead of joining it.
       await this.ctx.storage.delete(PENDING_KEY);
       await this.ctx.storage.put(ATTEMPT_KEY, pending.attempt ?? 0);
-      const { attempt: _, ...request } = pending;
+      const { attempt: _, hintsDropped: __, ...request } = pending;
       state = await beginRun(this.deps(), request, this.store);
     }
     const budget = new ChunkBudget(await this.budgetLimits());
@@ -186,6 +222,7 @@ export class ConnectionSync extends DurableObject<Env> {
       return;
     }
     const result = outcome.result;
+    await this.ctx.storage.put(LAST_RUN_END_KEY, Date.now());
     await this.afterRun(state.request.connectionId, result);
     const attempt = ((await this.ctx.storage.get<number>(ATTEMPT_KEY)) ?? 0) + 1;
     const waiting = await this.ctx.storage.get<Pending>(PENDING_KEY);
@@ -193,8 +230,8 @@ export class ConnectionSync extends DurableObject<Env> {
       await this.queueRetry(state.request, attempt, retryDelayMs(attempt, result.retry.afterSeconds));
     } else if (waiting) {
       // The follow-up asked for during the run. After a passing failure it still waits out the
-      // platform's Retry-After.
-      await this.ctx.storage.setAlarm(Date.now() + (result.retry ? retryDelayMs(attempt, result.retry.afterSeconds) : 0));
+      // platform's Retry-After; a webhook run, the gap.
+      await this.ctx.storage.setAlarm(Math.max(Date.now() + (result.retry ? retryDelayMs(attempt, result.retry.afterSeconds) : 0), await this.dueAt(waiting)));
     }
   }
 
@@ -281,10 +318,16 @@ export class ConnectionSync extends DurableObject<Env> {
   }
 }
 
-/** Hints are kept once each, however many webhooks named the ticket. */
-function mergeHints(a: TicketHint[] = [], b: TicketHint[] = []): TicketHint[] {
-  const byKey = new Map([...a, ...b].map((h) => [`${h.side}:${h.ticketId}`, h]));
-  return [...byKey.values()];
+/** Hints are kept once each, however many webhooks named the ticket; past MAX_HINTS none are
+ * kept (and none taken after), and the run finds the changes through the change cursor. */
+function withHints(pending: Pending, hints: TicketHint[]): Pending {
+  const byKey = new Map([...(pending.hints ?? []), ...hints].map((h) => [`${h.side}:${h.ticketId}`, h]));
+  const chars = [...byKey.values()].reduce((sum, h) => sum + h.ticketId.length, 0);
+  if (byKey.size > MAX_HINTS || chars > MAX_HINT_CHARS) {
+    const { hints: _, ...rest } = pending;
+    return { ...rest, hintsDropped: true };
+  }
+  return byKey.size ? { ...pending, hints: [...byKey.values()] } : pending;
 }
 
 /** Named by the creating organisation and the connection, so both partners reach the same object. */

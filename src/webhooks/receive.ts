@@ -90,9 +90,10 @@ export async function receiveDelivery(
   }
   // 2. Only a verified body is parsed.
   const ticketIds = parseEvent(endpoint.webhook, delivery.rawBody);
-  // 3. A delivery seen before queues nothing. It answers 200, not an error: a platform retrying
-  //    a call whose answer it lost must stop retrying, and a replaying attacker gains nothing.
-  if (verdict.deliveryId && !(await firstDelivery(db, endpoint.connectionId, endpoint.side, verdict.deliveryId, now))) {
+  // 3. A delivery seen before (the same MAC, or under a URL secret the same body) queues nothing,
+  //    whatever delivery id it carries. It answers 200, not an error: a platform retrying a call
+  //    whose answer it lost must stop retrying, and a replaying attacker gains nothing.
+  if (!(await firstDelivery(db, endpoint.connectionId, endpoint.side, verdict.replayKey, now))) {
     return { status: 200, body: { accepted: false, queued: false, duplicate: true, message: "This delivery was received before; nothing more is queued." } };
   }
   await markSecretUsed(db, verdict.secretId, new Date(now).toISOString());
@@ -114,7 +115,7 @@ export async function receiveDelivery(
   } catch (err) {
     console.error("webhook could not queue a run", err);
     // Not queued, so not received either: the platform's retry must be taken.
-    if (verdict.deliveryId) await forgetDelivery(db, endpoint.connectionId, endpoint.side, verdict.deliveryId);
+    await forgetDelivery(db, endpoint.connectionId, endpoint.side, verdict.replayKey);
     throw new ApiError("temporarily_unavailable", "The sync could not be queued; try again shortly.");
   }
   if (answer.kind === "queued") {

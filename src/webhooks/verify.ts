@@ -1,16 +1,23 @@
 // Is a pushed event genuine? Pure functions over the raw body bytes and the headers, run before
 // anything parses the body. Every comparison is constant-time: MACs are compared as bytes with
 // `crypto.subtle.timingSafeEqual` (lengths are fixed by the algorithm, so checking them first
-// leaks nothing), URL secrets through digests of both sides.
+// leaks nothing), URL secrets through digests of both sides. A verified delivery is named by
+// what was signed, for the replay cache: a delivery id header is the sender's word, not signed,
+// so a captured call re-sent with a new one must still be known as the same call.
 import type { WebhookScheme } from "../connectors/contract";
 import { constantTimeEqual } from "../crypto/hash";
-import { base64ToBytes } from "../lib/encoding";
+import { base64ToBytes, bytesToHex } from "../lib/encoding";
 
 /** Signed timestamps further than this from our clock, either way, are refused (Svix, Stripe: 5 min). */
 export const TIMESTAMP_TOLERANCE_SECONDS = 300;
 
 export type HmacAlgorithm = "SHA-256" | "SHA-1";
-export type DeliveryVerdict = { ok: true; secretId: string; deliveryId: string | null } | { ok: false; reason: "signature" | "stale" };
+/**
+ * `replayKey` names what was verified: `mac:` and the MAC we computed (not the header's text,
+ * which hex case or base64's spare bits can spell several ways) where the platform signs, or
+ * `body:` and the body's SHA-256 where it signs nothing (a URL secret).
+ */
+export type DeliveryVerdict = { ok: true; secretId: string; replayKey: string } | { ok: false; reason: "signature" | "stale" };
 
 const encoder = new TextEncoder();
 
@@ -48,7 +55,11 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * A MAC over the raw body (or over timestamp + body, Zendesk style, when `timestamp` is given),
  * presented as `prefix` + hex or base64: GitHub's `sha256=<hex>`, Autotask's `sha1=<base64>`.
  */
-export async function signatureMatches(input: {
+export async function signatureMatches(input: SignedDelivery): Promise<boolean> {
+  return (await matchingMac(input)) !== null;
+}
+
+type SignedDelivery = {
   algorithm: HmacAlgorithm;
   secret: string;
   rawBody: Uint8Array;
@@ -56,12 +67,15 @@ export async function signatureMatches(input: {
   encoding: "hex" | "base64";
   prefix: string;
   timestamp?: string;
-}): Promise<boolean> {
+};
+
+/** The MAC the header presents, as we computed it, or null when it does not match. */
+async function matchingMac(input: SignedDelivery): Promise<Uint8Array | null> {
   const { header, prefix } = input;
-  if (!header || !header.startsWith(prefix)) return false;
+  if (!header || !header.startsWith(prefix)) return null;
   const message = input.timestamp === undefined ? input.rawBody : concat(encoder.encode(input.timestamp), input.rawBody);
   const expected = await hmac(input.algorithm, input.secret, message);
-  return sameBytes(expected, decodeSignature(header.slice(prefix.length).trim(), input.encoding));
+  return sameBytes(expected, decodeSignature(header.slice(prefix.length).trim(), input.encoding)) ? expected : null;
 }
 
 /** Autotask: `X-Hook-Signature: sha1=<base64(HMAC-SHA1(SecretKey, raw body))>`. */
@@ -100,13 +114,13 @@ export async function verifyDelivery(
 ): Promise<DeliveryVerdict> {
   for (const { id, secret } of secrets) {
     if (scheme.kind === "url-secret") {
-      if (await urlSecretMatches(delivery.urlSecret, secret)) return { ok: true, secretId: id, deliveryId: null };
+      if (await urlSecretMatches(delivery.urlSecret, secret)) return { ok: true, secretId: id, replayKey: await bodyKey(delivery.rawBody) };
       continue;
     }
     const timestamp = scheme.timestampHeader ? delivery.headers.get(scheme.timestampHeader) : undefined;
     // A scheme that signs a timestamp needs one: without it there is nothing to check the age of.
     if (timestamp === null) return { ok: false, reason: "signature" };
-    const matches = await signatureMatches({
+    const mac = await matchingMac({
       algorithm: scheme.algorithm,
       secret,
       rawBody: delivery.rawBody,
@@ -115,10 +129,14 @@ export async function verifyDelivery(
       prefix: scheme.prefix,
       ...(timestamp !== undefined ? { timestamp } : {}),
     });
-    if (!matches) continue;
+    if (!mac) continue;
     if (timestamp !== undefined && !timestampFresh(timestamp, nowMs)) return { ok: false, reason: "stale" };
-    const deliveryId = scheme.deliveryIdHeader ? (delivery.headers.get(scheme.deliveryIdHeader)?.trim() || null) : null;
-    return { ok: true, secretId: id, deliveryId };
+    return { ok: true, secretId: id, replayKey: `mac:${bytesToHex(mac)}` };
   }
   return { ok: false, reason: "signature" };
+}
+
+/** Nothing is signed under a URL secret: the body's digest is all that names a call. */
+async function bodyKey(rawBody: Uint8Array): Promise<string> {
+  return `body:${bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", rawBody)))}`;
 }

@@ -1,5 +1,5 @@
 // The fewest API calls a full initial sync needs on each platform, from the vendors' documented
-// endpoints and paging (see ../shared/research/vendor-apis.md): what any sync, ours or not, must
+// endpoints and paging (see src/connectors/vendor-apis.md): what any sync, ours or not, must
 // make to carry the same tickets, comments and files. The benchmark prints our calls beside it.
 
 export type Backlog = {

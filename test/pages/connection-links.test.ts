@@ -42,6 +42,13 @@ describe("the Links page", () => {
     expect(body).not.toContain("id=201");
   });
 
+  it("answers a search too long to run with 400 and the limit, keeping the list", async () => {
+    const { status, body } = await page(actors.owner, `${path()}?q=${"2".repeat(49)}`);
+    expect(status).toBe(400);
+    expect(body).toContain("at most 48 characters");
+    expect(body).toContain("id=202");
+  });
+
   it("links two existing tickets, with field errors next to the fields and conflicts said plainly", async () => {
     const csrf = await actors.owner.csrfFrom(path());
     const empty = await actors.owner.post(path(), { _csrf: csrf, sourceTicketId: "", targetTicketId: "300" });

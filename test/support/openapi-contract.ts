@@ -8,7 +8,7 @@ type Json = Record<string, any>;
 
 export function vendorSpec(name: "servicenowTable" | "servicenowAttachment" | "connectwiseService"): Json {
   const spec = env.TEST_SPECS[name] as Json | undefined;
-  if (!spec) throw new Error(`Vendor spec ${name} not found: ../shared/specs must sit beside the checkout`);
+  if (!spec) throw new Error(`Vendor spec ${name} is not loaded: add it to VENDOR_SPECS in vitest.config.ts`);
   return spec;
 }
 

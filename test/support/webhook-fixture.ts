@@ -2,7 +2,7 @@
 // the Worker in process, as the platforms would call Lockstep, plus helpers to let every call
 // and every run they cause finish: no sleeps, no cron.
 import { env, exports } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { connectwiseConnector } from "../../src/connectors/connectwise/index";
 import { servicenowConnector } from "../../src/connectors/servicenow/index";
@@ -11,7 +11,7 @@ import { syncRuns } from "../../src/db/schema";
 import { DEMO_CONNECTION_SETTINGS, DEMO_MAPPINGS, DEMO_SIDE_SETTINGS } from "../../src/demo-connection";
 import { CONNECTWISE_SIMULATOR_DEFAULTS, createConnectWiseSimulator } from "../../src/simulators/connectwise/app";
 import { createServiceNowSimulator, type ServiceNowSimulatorOptions } from "../../src/simulators/servicenow/app";
-import { connectionSyncStub } from "../../src/sync/connection-sync";
+import { connectionSyncStub, LAST_RUN_END_KEY } from "../../src/sync/connection-sync";
 import { runSync } from "../../src/sync/engine/run-sync";
 import { api } from "../helpers";
 import { addAccount, createConnection, engineDeps } from "./sync-fixture";
@@ -78,6 +78,11 @@ export function syncStub(orgId: string, connectionId: string) {
   return connectionSyncStub(env, orgId, connectionId);
 }
 
+/** As if the gap a webhook run waits after the previous run had passed: no sleeps in tests. */
+export async function gapPassed(stub: ReturnType<typeof syncStub>): Promise<void> {
+  await runInDurableObject(stub, (_instance, state) => state.storage.put(LAST_RUN_END_KEY, 0));
+}
+
 /**
  * True when nothing was waiting to run: the Durable Object is given its turn (its alarm, if any,
  * fires) and no run row is added or changes state.
@@ -92,7 +97,8 @@ export async function nothingRuns(sims: Parameters<typeof settle>[0], orgId: str
 /**
  * Lets everything settle: every webhook the simulators have sent is answered, and every run it
  * queued is carried out, including the runs that the runs' own writes cause (echoes), until
- * nothing moves. Returns how many runs it carried out.
+ * nothing moves, with time enough between runs for the webhook gap to pass. Returns how many
+ * runs it carried out.
  */
 export async function settle(sims: { cw: { webhooks: { flush(): Promise<void> } }; sn: { webhooks: { flush(): Promise<void> } } }, orgId: string, connectionId: string): Promise<number> {
   const stub = syncStub(orgId, connectionId);
@@ -100,6 +106,7 @@ export async function settle(sims: { cw: { webhooks: { flush(): Promise<void> } 
   for (let round = 0; round < 10; round++) {
     await sims.cw.webhooks.flush();
     await sims.sn.webhooks.flush();
+    await gapPassed(stub);
     const ran = await runDurableObjectAlarm(stub);
     await stub.drain();
     if (!ran) return runs;

@@ -11,6 +11,11 @@ const TEST_ENCRYPTION_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU=";
 
 /** The workerd pool with the app's bindings, the migrations, the test key and `bindings`. */
 export async function workersPool(bindings: Record<string, unknown> = {}) {
+  // Nothing leaves the machine: miniflare would otherwise fetch the `cf` request properties from
+  // Cloudflare at start-up. The key in the environment satisfies wrangler.toml's
+  // `secrets.required`, which would otherwise warn once per test file.
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+  process.env.ENCRYPTION_KEY ??= TEST_ENCRYPTION_KEY;
   const migrations = await readD1Migrations(path.join(ROOT, "migrations"));
   return cloudflareTest({
     wrangler: { configPath: "./wrangler.toml" },

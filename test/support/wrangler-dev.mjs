@@ -18,7 +18,15 @@ export async function freePort() {
   });
 }
 
-export const wranglerEnv = () => ({ ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" });
+// CLOUDFLARE_CF_FETCH_ENABLED=false: miniflare would otherwise fetch the `cf` request properties
+// from Cloudflare at start-up; nothing leaves the machine.
+export const wranglerEnv = () => ({
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  CI: "true",
+  NO_COLOR: "1",
+});
 
 /**
  * Starts `npx wrangler dev <args> --port … --ip 127.0.0.1 --inspector-port …` with its state in

@@ -140,6 +140,54 @@ describe("refused deliveries queue nothing", () => {
     await expectNothingQueued(before);
   });
 
+  it("a captured signed call re-sent with another delivery id answers 200 as a duplicate; a new event is queued", async () => {
+    const { url, secret } = await createSecret(org.token, connectionId, "target");
+    await addBusinessRule(url, secret);
+    const incident = await incidentFor(serviceDeskTicket().id);
+    await snClient().updateTicket(incident.id, "incident", { priorityId: "1" });
+    await sims.sn.webhooks.flush();
+    const captured = sims.sn.webhooks.sent[0]!;
+    await settle(sims, org.organisation.id, connectionId);
+
+    const before = (await runsOf(connectionId)).length;
+    // The delivery id is not signed: a replayer changes it, or drops it, at will.
+    for (const headers of [{ ...captured.headers, "X-Lockstep-Delivery": crypto.randomUUID() }, Object.fromEntries(Object.entries(captured.headers).filter(([name]) => name !== "X-Lockstep-Delivery"))]) {
+      const replay = await resend({ ...captured, headers });
+      expect(replay.status).toBe(200);
+      expect(await replay.json()).toMatchObject({ accepted: false, queued: false, duplicate: true });
+    }
+    await expectNothingQueued(before);
+
+    // The platform's next call about the same record is signed anew, and is queued.
+    await snClient().updateTicket(incident.id, "incident", { priorityId: "2" });
+    await sims.sn.webhooks.flush();
+    expect(sims.sn.webhooks.sent.slice(1).map((s) => s.status)).toEqual([202]);
+  });
+
+  it("under a URL secret, the same body sent again answers 200 as a duplicate; the platform's next callback is queued", async () => {
+    const { url } = await createSecret(org.token, connectionId, "source");
+    await registerCallback(url);
+    const ticket = serviceDeskTicket();
+    await cwClient().updateTicket(String(ticket.id), "ticket", { title: "First change" });
+    await sims.cw.webhooks.flush();
+    const captured = sims.cw.webhooks.sent[0]!;
+    expect(captured.status).toBe(202);
+    await settle(sims, org.organisation.id, connectionId);
+
+    const before = (await runsOf(connectionId)).length;
+    const replay = await resend(captured);
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toMatchObject({ duplicate: true, queued: false });
+    await expectNothingQueued(before);
+
+    // ConnectWise names each callback (MessageId) and carries the saved record in the body.
+    await cwClient().updateTicket(String(ticket.id), "ticket", { title: "Second change" });
+    await sims.cw.webhooks.flush();
+    expect(sims.cw.webhooks.sent.slice(1).map((s) => s.status)).toEqual([202]);
+    await settle(sims, org.organisation.id, connectionId);
+    expect((await incidentFor(ticket.id)).title).toBe("Second change");
+  });
+
   it("a URL with another secret, or none, answers 401; an unknown connection or side 404", async () => {
     const { url } = await createSecret(org.token, connectionId, "source");
     const body = JSON.stringify({ Action: "updated", Type: "ticket", ID: serviceDeskTicket().id });
@@ -168,8 +216,15 @@ describe("refused deliveries queue nothing", () => {
 });
 
 describe("verified events that may not run", () => {
+  // Each a new callback (its own MessageId, as ConnectWise sends): the same body twice is a repeat.
   const hint = (url: string, type = "ticket") =>
-    toWorker(new Request(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ Action: "updated", Type: type, ID: serviceDeskTicket().id }) }));
+    toWorker(
+      new Request(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ MessageId: crypto.randomUUID(), Action: "updated", Type: type, ID: serviceDeskTicket().id }),
+      }),
+    );
 
   it("answer 202 without queueing while paused, with automatic sync off, or for a record that is no ticket", async () => {
     const { url } = await createSecret(org.token, connectionId, "source");

@@ -11,6 +11,10 @@ describe("webhook payloads", () => {
     expect(connectwiseWebhook.ticketIds.parse({ Action: "added", Type: "Ticket", ID: "7" })).toEqual(["7"]);
     expect(connectwiseWebhook.ticketIds.parse({ Action: "updated", Type: "company", ID: 19 })).toEqual([]);
     expect(connectwiseWebhook.ticketIds.safeParse({ Action: "updated", Type: "ticket", ID: "12; drop" }).success).toBe(false);
+    // No id that is no record's: zero, or more digits than any integer id has.
+    expect(connectwiseWebhook.ticketIds.safeParse({ Action: "updated", Type: "ticket", ID: "0" }).success).toBe(false);
+    expect(connectwiseWebhook.ticketIds.safeParse({ Action: "updated", Type: "ticket", ID: "9".repeat(200_000) }).success).toBe(false);
+    expect(connectwiseWebhook.ticketIds.safeParse({ Action: "updated", Type: "ticket", ID: 1e300 }).success).toBe(false);
   });
 
   it("ServiceNow: the Business Rule's body names the record's sys_id", () => {
@@ -23,6 +27,7 @@ describe("webhook payloads", () => {
     expect(requestTrackerWebhook.ticketIds.parse({ ticket: 12, transaction: 120, type: "Correspond" })).toEqual(["12"]);
     expect(requestTrackerWebhook.ticketIds.parse({ ticket: "12" })).toEqual(["12"]);
     expect(requestTrackerWebhook.ticketIds.safeParse({ ticket: -1 }).success).toBe(false);
+    expect(requestTrackerWebhook.ticketIds.safeParse({ ticket: "1".repeat(17) }).success).toBe(false);
   });
 
   it("every platform that declares a scheme can read its events and explain its setup with the URL", () => {

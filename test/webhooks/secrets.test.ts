@@ -26,8 +26,11 @@ const view = async (token: string, id = connectionId) => {
   expect(res.status).toBe(200);
   return { text: await res.clone().text(), sides: ((await res.json()) as { sides: SideView[] }).sides };
 };
-// What a Request Tracker scrip sends (see the setup script).
-const scripCall = (url: string) => toWorker(new Request(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ticket: 7, transaction: 70, type: "Correspond" }) }));
+// What a Request Tracker scrip sends (see the setup script): each call names its own transaction,
+// so no two are the same body (the same body twice is taken as a repeat).
+let transaction = 70;
+const scripCall = (url: string) =>
+  toWorker(new Request(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ticket: 7, transaction: transaction++, type: "Correspond" }) }));
 
 beforeAll(async () => {
   a = await setupFirstOrganisation("Acme MSP");

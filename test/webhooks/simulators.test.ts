@@ -62,7 +62,7 @@ describe("the ConnectWise simulator's callbacks", () => {
 describe("the ServiceNow simulator's Business Rule", () => {
   const basic = `Basic ${btoa("lockstep.integration:sn-password")}`;
 
-  it("signs base64 HMAC-SHA256 of timestamp + body, names each call, and skips the excluded user's saves", async () => {
+  it("signs base64 HMAC-SHA256 of timestamp + body, names each call in the signed body, and skips the excluded user's saves", async () => {
     const out = recorder();
     const sim = createServiceNowSimulator({ webhooks: out.transport });
     const rule = (body: Record<string, unknown>) => sim.app.request("https://sn.sim.test/__control/business-rules", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -75,8 +75,10 @@ describe("the ServiceNow simulator's Business Rule", () => {
     await sim.webhooks.flush();
     expect(out.received.map((r) => r.url)).toEqual(["https://lockstep.test/hooks/c/target"]);
     const call = out.received[0]!;
-    expect(JSON.parse(call.body)).toEqual({ table: "incident", sys_id: result.sys_id, number: result.number, operation: "insert" });
-    expect(call.headers.get("X-Lockstep-Delivery")).toMatch(/^[0-9a-f]{32}$/);
+    // The call's id is signed (in the body), not only named in a header a replayer could change.
+    const delivery = call.headers.get("X-Lockstep-Delivery");
+    expect(delivery).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.parse(call.body)).toEqual({ table: "incident", sys_id: result.sys_id, number: result.number, operation: "insert", delivery });
     const timestamp = call.headers.get("X-Lockstep-Timestamp")!;
     expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60);
     // Checked here with WebCrypto directly, not with the code under test.

@@ -2,6 +2,7 @@
 // once by partner reference, and unlink a pair (kept for history, no longer synced).
 import type { Principal } from "../../src/auth/principal";
 import type { TicketLinkView } from "../../src/schemas/connection-views";
+import { SEARCH_MAX_CHARACTERS } from "../../src/lib/like-pattern";
 import { ConnectionTabs } from "../components/connection-tabs";
 import { CsrfField, Field, FormError, type FieldErrors } from "../components/form";
 import { When } from "../components/run-bits";
@@ -53,7 +54,7 @@ export function ConnectionLinksPage({
       <form method="get" action={base} class="filters" role="search" aria-label="Search links">
         <div class="field">
           <label for="links-q">Ticket id or number</label>
-          <input id="links-q" name="q" type="search" value={filters.q} />
+          <input id="links-q" name="q" type="search" maxlength={SEARCH_MAX_CHARACTERS} value={filters.q} />
         </div>
         <div class="field">
           <label for="links-state">State</label>

@@ -159,6 +159,14 @@ function SharedSettingsFields({ settings, errors, targetFields }: { settings: Co
         </div>
       </fieldset>
       <Field
+        name="startDate"
+        label="Start date (UTC)"
+        type="date"
+        value={settings.startDate}
+        errors={errors}
+        help="The connection's start: a first run, and every full resync, read tickets updated since this day. Empty: since the first run's start."
+      />
+      <Field
         name="manualCooldownSeconds"
         label="Cooldown between manual syncs (seconds)"
         type="number"

@@ -7,13 +7,15 @@ import type { SyncStatusView } from "../../src/services/sync-status";
 import { ConnectionTabs } from "../components/connection-tabs";
 import { CsrfField, Field, FormError, type FieldErrors } from "../components/form";
 import { duration, RunCounts, RunProgressBar, RunStatus, When } from "../components/run-bits";
+import { humanTime, needsAdvice, RunScopeExplained, START_TEXT, type SideNames } from "../components/run-scope";
+import type { ManualWindows, RunScope } from "../../src/schemas/run-scope";
 
 export type PlanEntry = { action: string; side: "source" | "target"; ticket: string; detail: string };
 
 const base = (id: string) => `/connections/${encodeURIComponent(id)}/sync`;
 
 /** The state card. While a run waits or goes it asks for itself again every second. */
-export function SyncStateCard({ principal, connection, status, csrf }: { principal: Principal; connection: ConnectionView; status: SyncStatusView; csrf: string }) {
+export function SyncStateCard({ principal, connection, status, csrf, names }: { principal: Principal; connection: ConnectionView; status: SyncStatusView; csrf: string; names: SideNames }) {
   const canAdmin = principal.role !== "viewer";
   const poll = status.activeRun ? { "hx-get": `${base(connection.id)}/status`, "hx-trigger": "every 1s", "hx-swap": "outerHTML" } : {};
   const blocked = status.automaticBlockedBy;
@@ -41,6 +43,9 @@ export function SyncStateCard({ principal, connection, status, csrf }: { princip
         ) : (
           <p class="muted">No run yet.</p>
         )}
+        {status.lastRun?.scope && needsAdvice(status.lastRun) ? (
+          <RunScopeExplained scope={status.lastRun.scope} names={names} connectionId={connection.id} advise canAdmin={canAdmin} />
+        ) : null}
         {status.lastCheckedAt && (!status.lastRun || status.lastCheckedAt > (status.lastRun.finishedAt ?? status.lastRun.startedAt)) ? (
           <p class="help">
             Last checked for changes <When iso={status.lastCheckedAt} />: nothing to sync.
@@ -107,7 +112,6 @@ function ManualSyncCard({
   message?: string | undefined;
 }) {
   const mode = values.mode ?? "quick";
-  const first = connection.initialSyncCompletedAt === null;
   return (
     <div class="card">
       <h2>Manual sync</h2>
@@ -122,24 +126,28 @@ function ManualSyncCard({
       ) : null}
       <form method="post" action={`${base(connection.id)}/run`}>
         <CsrfField token={csrf} />
-        <Field
-          name="since"
-          label="Start date"
-          type="date"
-          value={values.since}
-          errors={errors}
-          help={first ? "The first run syncs tickets updated since this day (UTC); without one, the last 30 days." : "Later runs continue where the last one stopped; the date only matters for a full resync of a connection never synced."}
-        />
         <fieldset class={errors["mode"] ? "field-invalid" : undefined}>
           <legend>Kind of run</legend>
           <label class="radio">
-            <input type="radio" name="mode" value="quick" checked={mode === "quick"} /> Quick sync: changes since the last run
+            <input type="radio" name="mode" value="quick" checked={mode === "quick"} /> <QuickWindow windows={status.manualWindows} />
           </label>
           <label class="radio">
-            <input type="radio" name="mode" value="full" checked={mode === "full"} /> Full resync: re-read every eligible ticket and repair links and fields (no duplicates)
+            <input type="radio" name="mode" value="full" checked={mode === "full"} /> <FullWindow windows={status.manualWindows} />
           </label>
           {errors["mode"] ? <p class="field-error">{errors["mode"]}</p> : null}
         </fieldset>
+        <Field
+          name="since"
+          label="Start date for this run (optional)"
+          type="date"
+          value={values.since}
+          errors={errors}
+          help={
+            status.manualWindows.full.from === "default"
+              ? "Replaces the connection's start for this run (UTC day). Without one, a connection that has never run reads the last 30 days: set a start date here or in Settings to go further back."
+              : "Replaces the connection's start for this run (UTC day): where a full resync, or a side never read yet, starts. Leave it empty to use the windows above."
+          }
+        />
         <div class="button-row">
           <button type="submit" class="primary" name="dryRun" value="false" disabled={connection.status !== "active"}>
             Start sync
@@ -154,13 +162,34 @@ function ManualSyncCard({
   );
 }
 
-export function DryRunPlan({ plan }: { plan: PlanEntry[] }) {
+/** "Quick sync: changes since the last run (4 Dec 2026 10:15 UTC)", or where a first run starts. */
+function QuickWindow({ windows }: { windows: ManualWindows }) {
+  const { quick } = windows;
+  if (quick.lastRunAt) return <span id="quick-window"><strong>Quick sync:</strong> changes since the last run ({humanTime(quick.lastRunAt)})</span>;
+  return (
+    <span id="quick-window">
+      <strong>Quick sync:</strong> a first run: tickets updated since {humanTime(quick.since)} ({START_TEXT[quick.from]})
+    </span>
+  );
+}
+
+/** "Full resync: every eligible ticket updated since 1 Nov 2026 (the connection's start…)". */
+function FullWindow({ windows }: { windows: ManualWindows }) {
+  return (
+    <span id="full-window">
+      <strong>Full resync:</strong> every eligible ticket updated since {humanTime(windows.full.since)} ({START_TEXT[windows.full.from]}), re-read, with links and fields repaired (no duplicates)
+    </span>
+  );
+}
+
+export function DryRunPlan({ plan, scope, names, connectionId }: { plan: PlanEntry[]; scope?: RunScope | null | undefined; names: SideNames; connectionId: string }) {
   const totals = plan.reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.action]: (acc[p.action] ?? 0) + 1 }), {});
   return (
     <div class="card" id="dry-run-plan">
       <h2>Dry run: what a sync would do now</h2>
+      {scope ? <RunScopeExplained scope={scope} names={names} connectionId={connectionId} advise={!plan.some((p) => p.action !== "skip")} /> : null}
       {plan.length === 0 ? (
-        <p>Nothing: no ticket has changed since the last run.</p>
+        <p>Nothing to create, update or close.</p>
       ) : (
         <>
           <p>
@@ -196,6 +225,8 @@ export function ConnectionSyncPage(props: {
   status: SyncStatusView;
   csrf: string;
   plan?: PlanEntry[] | undefined;
+  scope?: RunScope | null | undefined;
+  names: SideNames;
   values?: ManualFormValues;
   errors?: FieldErrors;
   message?: string | undefined;
@@ -205,9 +236,9 @@ export function ConnectionSyncPage(props: {
     <section>
       <h1>{connection.name}</h1>
       <ConnectionTabs connectionId={connection.id} active="sync" />
-      <SyncStateCard principal={principal} connection={connection} status={status} csrf={csrf} />
+      <SyncStateCard principal={principal} connection={connection} status={status} csrf={csrf} names={props.names} />
       {principal.role !== "viewer" ? <ManualSyncCard connection={connection} status={status} csrf={csrf} values={props.values ?? {}} errors={props.errors ?? {}} message={props.message} /> : null}
-      {plan ? <DryRunPlan plan={plan} /> : null}
+      {plan ? <DryRunPlan plan={plan} scope={props.scope} names={props.names} connectionId={connection.id} /> : null}
     </section>
   );
 }

@@ -5,6 +5,8 @@ import { SYNC_ERRORS, type SyncErrorCode } from "../../src/sync/engine/sync-erro
 import type { ItemChildren } from "../../src/services/runs";
 import { ConnectionTabs } from "../components/connection-tabs";
 import { duration, RunCounts, RunProgressBar, RunStatus, TRIGGER_TEXT, When } from "../components/run-bits";
+import { needsAdvice, RunScopeExplained, type SideNames } from "../components/run-scope";
+import type { RunScope } from "../../src/schemas/run-scope";
 
 type Item = {
   id: string;
@@ -44,6 +46,7 @@ export type RunDetail = {
   advice: string | null;
   startedAt: string;
   finishedAt: string | null;
+  scope: RunScope | null;
   items: Item[];
 };
 
@@ -115,7 +118,19 @@ function ChildCounts({ counts: children }: { counts: ItemChildren }) {
   );
 }
 
-export function RunDetailPage({ run, connectionName, outcome }: { run: RunDetail; connectionName: string; outcome?: Item["outcome"] | undefined }) {
+export function RunDetailPage({
+  run,
+  connectionName,
+  outcome,
+  names,
+  canAdmin,
+}: {
+  run: RunDetail;
+  connectionName: string;
+  outcome?: Item["outcome"] | undefined;
+  names: SideNames;
+  canAdmin: boolean;
+}) {
   const going = run.status === "queued" || run.status === "running";
   const poll = going ? { "hx-get": `/runs/${run.id}${outcome ? `?outcome=${outcome}` : ""}`, "hx-trigger": "every 2s", "hx-swap": "outerHTML" } : {};
   const items = outcome ? run.items.filter((i) => i.outcome === outcome) : run.items;
@@ -140,6 +155,12 @@ export function RunDetailPage({ run, connectionName, outcome }: { run: RunDetail
         </dl>
         {going ? <div aria-live="polite"><RunProgressBar run={run} /></div> : null}
         {run.errorCode ? <ErrorExplained code={run.errorCode} message={run.errorMessage} vendorMessage={null} advice={run.advice} /> : null}
+        {run.scope && !going ? (
+          <>
+            <h3>What it looked at</h3>
+            <RunScopeExplained scope={run.scope} names={names} connectionId={run.connectionId} advise={needsAdvice(run)} canAdmin={canAdmin} />
+          </>
+        ) : null}
       </div>
       <h2>Tickets</h2>
       <nav class="outcome-filter" aria-label="Show tickets by outcome">

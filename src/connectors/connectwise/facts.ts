@@ -1,4 +1,4 @@
-// ConnectWise PSA facts as data (sources: /work/shared/research/vendor-apis.md §1).
+// ConnectWise PSA facts as data (sources: ../vendor-apis.md §1).
 import type { ConnectorFacts } from "../contract";
 
 export const connectwiseFacts: ConnectorFacts = {

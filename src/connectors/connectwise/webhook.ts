@@ -9,7 +9,9 @@ import type { ConnectorWebhook } from "../contract";
 const callbackSchema = z.looseObject({
   Action: z.string().max(50),
   Type: z.string().max(50),
-  ID: z.union([z.number().int().positive(), z.string().regex(/^\d+$/, "must be a record id")]),
+  // A record id is a positive integer; as text, no longer than one (an id of 200,000 digits would
+  // be carried to the run and into the platform's URL).
+  ID: z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,15}$/, "must be a record id")]),
 });
 
 export const connectwiseWebhook: ConnectorWebhook = {

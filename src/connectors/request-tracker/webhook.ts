@@ -6,7 +6,7 @@ import type { ConnectorWebhook } from "../contract";
 
 /** What the Scrip below sends. */
 const scripSchema = z.looseObject({
-  ticket: z.union([z.number().int().positive(), z.string().regex(/^\d+$/, "must be a ticket id")]),
+  ticket: z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,15}$/, "must be a ticket id")]),
 });
 
 const scrip = (url: string) => `# Lockstep: tell Lockstep this ticket changed; Lockstep then re-reads it through REST2.

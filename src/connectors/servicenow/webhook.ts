@@ -2,7 +2,9 @@
 // table that POSTs the record's id to us with our own signature, made with
 // GlideCertificateEncryption.generateMac (base64 HMAC-SHA256; the key is passed base64-encoded):
 // the MAC covers timestamp + body, as Zendesk's does, and each call names itself for the replay
-// cache. Whatever the body says, the ticket is re-read by id.
+// cache. The replay cache keys on the MAC, so the call's id is in the signed body as well as its
+// header: a header can be changed by whoever replays the call. Whatever the body says, the ticket
+// is re-read by id.
 import { z } from "zod";
 import type { ConnectorWebhook, WebhookScheme } from "../contract";
 
@@ -27,7 +29,9 @@ const businessRule = (url: string, secret: string) => `(function executeRule(cur
   var LOCKSTEP_USER = 'lockstep.integration'; // the User ID Lockstep signs in as: its own changes need no call
   if (current.getValue('sys_updated_by') == LOCKSTEP_USER) return;
   var secret = '${secret}';
-  var body = JSON.stringify({ table: current.getTableName(), sys_id: current.getUniqueValue(), number: current.getValue('number'), operation: current.operation() });
+  // The delivery id goes in the signed body: two saves in one second are two calls, not a repeat.
+  var delivery = gs.generateGUID();
+  var body = JSON.stringify({ table: current.getTableName(), sys_id: current.getUniqueValue(), number: current.getValue('number'), operation: current.operation(), delivery: delivery });
   var timestamp = String(Math.floor(new GlideDateTime().getNumericValue() / 1000));
   var signature = new GlideCertificateEncryption().generateMac(GlideStringUtil.base64Encode(secret), 'HmacSHA256', timestamp + body);
   var request = new sn_ws.RESTMessageV2();
@@ -36,7 +40,7 @@ const businessRule = (url: string, secret: string) => `(function executeRule(cur
   request.setRequestHeader('Content-Type', 'application/json');
   request.setRequestHeader('X-Lockstep-Timestamp', timestamp);
   request.setRequestHeader('X-Lockstep-Signature', signature);
-  request.setRequestHeader('X-Lockstep-Delivery', gs.generateGUID());
+  request.setRequestHeader('X-Lockstep-Delivery', delivery);
   request.setRequestBody(body);
   request.setHttpTimeout(10000);
   request.execute();

@@ -5,6 +5,7 @@ import { describe, jsonBody, params, query } from "../../api/openapi";
 import { scopeOf } from "../../auth/principal";
 import { pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
+import { runScopeSchema } from "../../schemas/run-scope";
 import { orgRunQuerySchema, planEntrySchema, runItemSchema, runQuerySchema, runSchema, startRunSchema } from "../../schemas/runs";
 import { getRun, listOrgRuns, listRuns, startRun } from "../../services/runs";
 import { SYNC_ERRORS } from "../../sync/engine/sync-errors";
@@ -21,7 +22,7 @@ export const runsApi = new Hono<AppEnv>()
       access: "admin",
       responses: {
         202: { description: "Queued.", schema: z.object({ run: z.object({ id: z.string(), status: z.literal("queued") }) }) },
-        200: { description: "Dry run: the plan.", schema: z.object({ run: z.object({ id: z.string(), status: z.string() }), plan: z.array(planEntrySchema) }) },
+        200: { description: "Dry run: the plan.", schema: z.object({ run: z.object({ id: z.string(), status: z.string() }), plan: z.array(planEntrySchema), scope: runScopeSchema.nullable().describe("What the dry run looked at, as a run records it.") }) },
         429: { description: "Manual cooldown.", headers: { "Retry-After": "Seconds until the next manual run is allowed." } },
       },
       errors: ["rate_limited", "conflict"],
@@ -30,7 +31,7 @@ export const runsApi = new Hono<AppEnv>()
     jsonBody(startRunSchema),
     async (c) => {
       const answer = await startRun(c.env, c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.valid("json"), c.req.header("CF-Connecting-IP"));
-      if (answer.kind === "planned") return c.json({ run: { id: answer.runId, status: answer.status }, plan: answer.plan }, 200);
+      if (answer.kind === "planned") return c.json({ run: { id: answer.runId, status: answer.status }, plan: answer.plan, scope: answer.scope }, 200);
       return c.json({ run: { id: answer.runId, status: "queued" as const } }, 202);
     },
   )

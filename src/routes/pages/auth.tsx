@@ -1,16 +1,15 @@
 // First-run setup, sign-in and sign-out pages.
 import { Hono } from "hono";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../api/error-codes";
-import { users } from "../../db/schema";
-import { dummyPasswordHash, verifyPassword } from "../../crypto/password";
 import { clearSessionCookie, writeSessionCookie } from "../../auth/cookies";
+import { safeNext } from "../../auth/safe-next";
 import { emailSchema } from "../../schemas/common";
 import { setupSchema } from "../../schemas/setup";
 import { auditEntry } from "../../services/audit";
 import { createSession, endSession } from "../../services/sessions";
+import { userForSignIn } from "../../services/sign-in";
 import { isSetUp, setUp } from "../../services/setup";
 import { LoginPage } from "../../../views/pages/login";
 import { SetupDonePage, SetupPage } from "../../../views/pages/setup";
@@ -20,11 +19,6 @@ import { csrfFor, parseForm, redirectWithFlash, render } from "./render";
 const WRONG_CREDENTIALS = "Wrong email or password.";
 
 const loginSchema = z.object({ email: emailSchema, password: z.string().min(1), next: z.string().optional() });
-
-/** Only same-site paths: `next=//evil.example` must not turn sign-in into an open redirect. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
 
 export const authPages = new Hono<AppEnv>()
   .get("/setup", async (c) => {
@@ -46,23 +40,22 @@ export const authPages = new Hono<AppEnv>()
   .get("/login", async (c) => {
     if (!(await isSetUp(c.get("db")))) return c.redirect("/setup", 303);
     if (c.get("principal")?.via === "session") return c.redirect(safeNext(c.req.query("next")), 303);
-    return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} next={c.req.query("next")} />);
+    // Checked now, so a hostile `next` is neither carried by the form nor followed later.
+    return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} next={safeNext(c.req.query("next"))} />);
   })
   .post("/login", async (c) => {
     const db = c.get("db");
     const form = await parseForm(c, loginSchema);
     const email = form.ok ? form.data.email : (form.raw["email"] ?? "");
-    const next = form.ok ? form.data.next : form.raw["next"];
-    const [user] = form.ok ? await db.select().from(users).where(eq(users.email, form.data.email)).limit(1) : [];
-    // Always spend one password hash, so an unknown email answers as slowly as a wrong password.
-    const valid = form.ok && (await verifyPassword(form.data.password, user?.passwordHash ?? (await dummyPasswordHash())));
-    if (!user || !valid || !form.ok) {
+    const next = safeNext(form.ok ? form.data.next : form.raw["next"]);
+    const user = form.ok ? await userForSignIn(db, form.data.email, form.data.password) : null;
+    if (!user || !form.ok) {
       return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={WRONG_CREDENTIALS} next={next} />, { status: 401 });
     }
     const session = await createSession(db, user);
     await db.batch([session.insert, auditEntry(db, { orgId: user.orgId, userId: user.id, label: user.email }, { action: "session.signed_in" }, c.req.header("CF-Connecting-IP"))]);
     writeSessionCookie(c, session.token);
-    return c.redirect(safeNext(next), 303);
+    return c.redirect(next, 303);
   })
   .post("/logout", async (c) => {
     const principal = c.get("principal");

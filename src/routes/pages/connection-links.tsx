@@ -4,7 +4,8 @@ import { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { requireRole } from "../../auth/authenticate";
 import { scopeOf } from "../../auth/principal";
-import { createLinkSchema, linkStateSchema } from "../../schemas/connection-views";
+import { createLinkSchema, linkSearchSchema, linkStateSchema } from "../../schemas/connection-views";
+import { SEARCH_TOO_LONG } from "../../lib/like-pattern";
 import { findVisibleConnection } from "../../services/connections";
 import { bulkLink, createLink, listLinks, unlink } from "../../services/ticket-links";
 import { ticketPageLinker } from "../../services/ticket-pages";
@@ -18,7 +19,7 @@ import { csrfFor, parseForm, redirectWithFlash, render, signedIn } from "./rende
 
 const ip = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP") ?? null;
 const linksQuery = z.object({
-  q: z.string().trim().max(200).optional().catch(undefined),
+  q: z.string().trim().optional().catch(undefined),
   state: linkStateSchema.optional().catch(undefined),
   cursor: z.string().max(64).optional().catch(undefined),
 });
@@ -32,7 +33,10 @@ async function linksPage(c: Context<AppEnv>, id: string, extra: { linkForm?: For
   const visible = await findVisibleConnection(db, scopeOf(principal), id);
   const filters = linksQuery.parse(c.req.query());
   const q = filters.q || undefined;
-  const page = await listLinks(db, scopeOf(principal), id, { limit: 50, cursor: filters.cursor, q, state: filters.state });
+  // A search too long to run answers 400 with the reason, the list unfiltered and the text kept.
+  const search = q === undefined ? null : linkSearchSchema.safeParse(q);
+  const searchError = search && !search.success ? `The search ${search.error.issues[0]?.message ?? SEARCH_TOO_LONG}.` : null;
+  const page = await listLinks(db, scopeOf(principal), id, { limit: 50, cursor: filters.cursor, q: searchError ? undefined : q, state: filters.state });
   const pageOf = await ticketPageLinker(db, visible, page.data.map((l) => l.id));
   const links = page.data.map((l) => ({
     ...l,
@@ -52,7 +56,7 @@ async function linksPage(c: Context<AppEnv>, id: string, extra: { linkForm?: For
       linkForm={extra.linkForm}
       bulkForm={extra.bulkForm}
     />,
-    { active: "/connections", status: extra.status ?? 200 },
+    { active: "/connections", status: searchError ? 400 : (extra.status ?? 200), ...(searchError ? { flash: { kind: "error", message: searchError } } : {}) },
   );
 }
 

@@ -74,6 +74,7 @@ function sidePatch(form: Form): Record<string, unknown> {
 function sharedPatch(form: Form): Record<string, unknown> {
   return {
     bidirectionalCreation: { enabled: ticked(form, "bidirectionalCreation.enabled"), filter: fieldFilter(form, "bidirectionalCreation.filter") },
+    startDate: text(form, "startDate"),
     manualCooldownSeconds: numberOf(text(form, "manualCooldownSeconds")) ?? 60,
     alerts: { emails: listOf(text(form, "alerts.emails")), webhookUrl: text(form, "alerts.webhookUrl") },
   };

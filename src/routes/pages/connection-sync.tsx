@@ -15,6 +15,8 @@ import { ConnectionSyncPage, SyncStateCard, type ManualFormValues, type PlanEntr
 import type { FieldErrors } from "../../../views/components/form";
 import { actionableMessage } from "./form-errors";
 import { csrfFor, parseForm, redirectWithFlash, render, signedIn } from "./render";
+import { sideNames } from "./side-names";
+import type { RunScope } from "../../schemas/run-scope";
 
 const ip = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP") ?? null;
 const syncPath = (id: string) => `/connections/${encodeURIComponent(id)}/sync`;
@@ -39,13 +41,13 @@ async function statusOf(c: Context<AppEnv>, id: string) {
 async function syncPage(
   c: Context<AppEnv>,
   id: string,
-  extra: { plan?: PlanEntry[]; values?: ManualFormValues; errors?: FieldErrors; message?: string; status?: 400 | 409 | 429 } = {},
+  extra: { plan?: PlanEntry[]; scope?: RunScope | null; values?: ManualFormValues; errors?: FieldErrors; message?: string; status?: 400 | 409 | 429 } = {},
 ) {
   const { principal, connection, status } = await statusOf(c, id);
   return render(
     c,
     `Sync · ${connection.name}`,
-    <ConnectionSyncPage principal={principal} connection={connection} status={status} csrf={csrfFor(c)} plan={extra.plan} values={extra.values} errors={extra.errors} message={extra.message} />,
+    <ConnectionSyncPage principal={principal} connection={connection} status={status} csrf={csrfFor(c)} plan={extra.plan} scope={extra.scope} names={sideNames(connection)} values={extra.values} errors={extra.errors} message={extra.message} />,
     { active: "/connections", status: extra.status ?? 200 },
   );
 }
@@ -54,7 +56,7 @@ export const connectionSyncPages = new Hono<AppEnv>()
   .get("/connections/:id/sync", (c) => syncPage(c, c.req.param("id")))
   .get("/connections/:id/sync/status", async (c) => {
     const { principal, connection, status } = await statusOf(c, c.req.param("id"));
-    return render(c, `Sync · ${connection.name}`, <SyncStateCard principal={principal} connection={connection} status={status} csrf={csrfFor(c)} />, { active: "/connections" });
+    return render(c, `Sync · ${connection.name}`, <SyncStateCard principal={principal} connection={connection} status={status} csrf={csrfFor(c)} names={sideNames(connection)} />, { active: "/connections" });
   })
   .post("/connections/:id/sync/run", requireRole("admin"), async (c) => {
     const id = c.req.param("id");
@@ -64,7 +66,7 @@ export const connectionSyncPages = new Hono<AppEnv>()
     const values = { since, mode };
     try {
       const answer = await startRun(c.env, c.get("db"), signedIn(c), id, { mode, since: since ? `${since}T00:00:00.000Z` : undefined, dryRun: dryRun === "true" }, ip(c));
-      if (answer.kind === "planned") return syncPage(c, id, { plan: answer.plan, values });
+      if (answer.kind === "planned") return syncPage(c, id, { plan: answer.plan, scope: answer.scope, values });
       return redirectWithFlash(c, syncPath(id), { kind: "success", message: mode === "full" ? "Full resync started." : "Sync started." });
     } catch (err) {
       const message = actionableMessage(err, ["conflict", "rate_limited"]);

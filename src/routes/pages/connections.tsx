@@ -12,6 +12,7 @@ import { acceptConnection, createConnection, deleteConnection, getConnection, li
 import { listMappings } from "../../services/field-mappings";
 import { listAccounts } from "../../services/platform-accounts";
 import { AcceptConnectionPage, ConnectionOverviewPage, ConnectionsPage, InvitationCreatedPage, NewConnectionPage, type SetupStep } from "../../../views/pages/connections";
+import { lastString, readFormBody } from "../../lib/form-body";
 import { actionableMessage, fieldErrorsOf } from "./form-errors";
 import { csrfFor, parseForm, redirectWithFlash, render, signedIn } from "./render";
 
@@ -126,8 +127,7 @@ export const connectionPages = new Hono<AppEnv>()
   .get("/connections/:id", (c) => overview(c, c.req.param("id")))
   .post("/connections/:id", requireRole("admin"), async (c) => {
     const id = c.req.param("id");
-    const body = await c.req.parseBody();
-    const name = nameSchema.safeParse(typeof body["name"] === "string" ? body["name"] : "");
+    const name = nameSchema.safeParse(lastString(await readFormBody(c), "name") ?? "");
     if (!name.success) return overview(c, id, { errors: { name: "Is required, at most 200 characters" }, status: 400 });
     await updateConnection(c.get("db"), signedIn(c), id, { name: name.data }, ip(c));
     return redirectWithFlash(c, `/connections/${id}`, { kind: "success", message: "Connection renamed." });

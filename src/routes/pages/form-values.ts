@@ -2,13 +2,14 @@
 // field, and small readers for the shapes forms post.
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
+import { readFormBody } from "../../lib/form-body";
 
 export type FormValues = Record<string, string[]>;
 
 export async function formValues(c: Context<AppEnv>): Promise<FormValues> {
-  const body = await c.req.parseBody({ all: true });
-  const out: FormValues = {};
-  for (const [key, value] of Object.entries(body)) out[key] = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+  const body = await readFormBody(c);
+  const out: FormValues = Object.create(null) as FormValues;
+  for (const [key, values] of Object.entries(body)) out[key] = values.filter((v): v is string => typeof v === "string");
   return out;
 }
 

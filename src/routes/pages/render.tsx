@@ -6,6 +6,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import type { z } from "zod";
 import type { AppEnv } from "../../app-env";
+import { lastString, readFormBody, type FormBody } from "../../lib/form-body";
 import type { Principal } from "../../auth/principal";
 import { Layout, type LayoutProps } from "../../../views/layout";
 import type { FieldErrors } from "../../../views/components/form";
@@ -89,14 +90,22 @@ export function signedIn(c: Context<AppEnv>): Principal {
   return principal;
 }
 
-/** Turns `a.b=1` form fields into `{a:{b:"1"}}`, so forms and JSON share one schema. */
-function nest(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
+/**
+ * Turns `a.b=1` form fields into `{a:{b:"1"}}`, so forms and JSON share one schema. Every object
+ * is prototype-less, and readFormBody has already refused names that are `__proto__` & co.
+ */
+function nest(fields: FormBody): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [key, values] of Object.entries(fields)) {
+    const value = values.at(-1);
     if (key === "_csrf" || typeof value !== "string") continue;
     const parts = key.split(".");
     let node = out;
-    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    for (const part of parts.slice(0, -1)) {
+      const child = Object.hasOwn(node, part) ? node[part] : undefined;
+      // `a=1` and `a.b=2` in one form: the nested name wins, as it would as a JSON key.
+      node = (typeof child === "object" && child !== null ? child : (node[part] = Object.create(null))) as Record<string, unknown>;
+    }
     const leaf = parts.at(-1)!;
     // An empty optional field means "not given", as an absent JSON key would.
     if (value !== "") node[leaf] = value;
@@ -108,8 +117,12 @@ export async function parseForm<T extends z.ZodType>(
   c: Context<AppEnv>,
   schema: T,
 ): Promise<{ ok: true; data: z.output<T> } | { ok: false; errors: FieldErrors; raw: Record<string, string> }> {
-  const body = await c.req.parseBody();
-  const raw = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"));
+  const body = await readFormBody(c);
+  const raw: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const key of Object.keys(body)) {
+    const value = lastString(body, key);
+    if (value !== undefined) raw[key] = value;
+  }
   const result = schema.safeParse(nest(body));
   if (result.success) return { ok: true, data: result.data };
   const errors: FieldErrors = {};

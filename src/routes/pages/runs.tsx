@@ -7,6 +7,7 @@ import { getConnection, listConnections } from "../../services/connections";
 import { getRun, listOrgRuns } from "../../services/runs";
 import { RunsPage, PERIODS, type Period } from "../../../views/pages/runs";
 import { OUTCOMES, RunDetailPage } from "../../../views/pages/run-detail";
+import { sideNames } from "./side-names";
 import { RUN_STATUS_TEXT } from "../../../views/components/run-bits";
 import type { FieldErrors } from "../../../views/components/form";
 import { render, signedIn } from "./render";
@@ -61,5 +62,5 @@ export const runPages = new Hono<AppEnv>()
     const run = await getRun(c.get("db"), scope, c.req.param("id"));
     const connection = await getConnection(c.get("db"), scope, run.connectionId);
     const outcome = z.enum(OUTCOMES).optional().catch(undefined).parse(c.req.query("outcome"));
-    return render(c, `Run · ${connection.name}`, <RunDetailPage run={run} connectionName={connection.name} outcome={outcome} />, { active: "/runs" });
+    return render(c, `Run · ${connection.name}`, <RunDetailPage run={run} connectionName={connection.name} outcome={outcome} names={sideNames(connection)} canAdmin={signedIn(c).role !== "viewer"} />, { active: "/runs" });
   });

@@ -36,7 +36,7 @@ export const usersPages = new Hono<AppEnv>()
       return redirectWithFlash(c, "/users", { kind: "success", message: `${user.email} can now sign in.` });
     } catch (err) {
       if (err instanceof ApiError && err.code === "conflict") {
-        return usersPage(c, { errors: { email: "A user with this email already exists." }, values: { name: form.data.name, email: form.data.email, role: form.data.role }, status: 409 });
+        return usersPage(c, { errors: { email: "A user with this email is already in your organisation." }, values: { name: form.data.name, email: form.data.email, role: form.data.role }, status: 409 });
       }
       throw err;
     }

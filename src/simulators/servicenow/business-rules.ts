@@ -39,7 +39,9 @@ export function createBusinessRules(store: ServiceNowStore, outbox: WebhookOutbo
     for (const rule of rules) {
       if (rule.table !== table && !(rule.table === "task" && table in TASK_TABLES)) continue;
       if (rule.excludeUser && row.sys_updated_by === rule.excludeUser) continue;
-      const body = JSON.stringify({ table: row.sys_class_name ?? table, sys_id: row.sys_id, number: row.number, operation });
+      // gs.generateGUID(): 32 hex characters, in the signed body and the header.
+      const delivery = crypto.randomUUID().replaceAll("-", "");
+      const body = JSON.stringify({ table: row.sys_class_name ?? table, sys_id: row.sys_id, number: row.number, operation, delivery });
       const timestamp = String(Math.floor(store.now().getTime() / 1000));
       outbox.post(
         rule.url,
@@ -48,8 +50,7 @@ export function createBusinessRules(store: ServiceNowStore, outbox: WebhookOutbo
             "Content-Type": "application/json",
             "X-Lockstep-Timestamp": timestamp,
             "X-Lockstep-Signature": signature,
-            // gs.generateGUID(): 32 hex characters.
-            "X-Lockstep-Delivery": crypto.randomUUID().replaceAll("-", ""),
+            "X-Lockstep-Delivery": delivery,
           },
           body,
         })),

@@ -14,7 +14,8 @@ import { applyOperation, type ItemRecord } from "./apply-plan";
 import { emptyCounts, type ChildCounts } from "./child-links";
 import { findLinkById, loadLinks } from "./links-store";
 import type { ConnectionContext } from "./load-connection";
-import { planChanges } from "./plan-changes";
+import { planWithExclusions } from "./plan-changes";
+import { tallyExclusions } from "./run-scope";
 import { itemStatements } from "./record-item";
 import type { EngineDeps } from "./run-request";
 import type { RunState, WorkItem, WorkStore } from "./run-state";
@@ -53,7 +54,7 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
     }
   }
   const items: WorkItem[] = [...head, ...(await store.byIds("source", partnerIds.source)), ...(await store.byIds("target", partnerIds.target))];
-  const plan = planChanges({
+  const { operations: plan, exclusions } = planWithExclusions({
     changes: { source: items.filter((i) => i.side === "source").map((i) => i.ticket), target: items.filter((i) => i.side === "target").map((i) => i.ticket) },
     links,
     rules: context.rules,
@@ -92,6 +93,10 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
   // The batch's items in one round trip, before its tickets leave the queue: a batch cut off
   // before this is redone whole, and its items written then.
   if (records.length > 0) await db.batch(records as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  // Exclusions count once their tickets leave the queue: a ticket kept waiting is planned again.
+  const removed = pauseMs !== null ? finished : items.map((i) => ({ side: i.side, id: i.ticket.id }));
+  const gone = new Set(removed.map((r) => key(r.side, r.id)));
+  if (state.scope) tallyExclusions(state.scope, exclusions.filter((e) => gone.has(key(e.side, e.ticketId))));
   if (pauseMs !== null) {
     await store.remove(finished);
     return { handled: finished.length, pauseMs };

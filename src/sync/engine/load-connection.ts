@@ -35,6 +35,8 @@ export type ConnectionContext = {
   rules: MappingRule[];
   /** The stored change cursor of each side, as the connection was read. */
   cursors: Record<Side, Cursor>;
+  /** The connection's first finished run (not a dry run), for where the connection starts. */
+  firstRun: { since: string | null; startedAt: string } | null;
 };
 
 export class ConnectionNotReady extends Error {
@@ -57,6 +59,7 @@ const snapshotSchema = z.object({
     ),
   ),
   cursors: json(z.array(z.object({ side: z.enum(["source", "target"]), watermark: z.string().nullable(), seen: z.string(), retry: z.string() }))),
+  firstRun: json(z.object({ since: z.string().nullable(), startedAt: z.string() }).nullable()).nullable(),
 });
 
 function snapshotQuery(connectionId: string) {
@@ -75,7 +78,10 @@ function snapshotQuery(connectionId: string) {
                          from value_pairs p where p.mapping_id = m.id))))
         from (select * from field_mappings where connection_id = c.id order by position) m) as mappings,
       (select json_group_array(json_object('side', k.side, 'watermark', k.watermark, 'seen', k.seen_ids, 'retry', k.retry_ids))
-        from change_cursors k where k.connection_id = c.id) as cursors
+        from change_cursors k where k.connection_id = c.id) as cursors,
+      (select json_object('since', r.since, 'startedAt', r.started_at) from sync_runs r
+        where r.connection_id = c.id and r.dry_run = 0 and r.status in ('success', 'partial', 'no_tickets')
+        order by r.started_at limit 1) as firstRun
     from connections c where c.id = ${connectionId}`;
 }
 
@@ -109,5 +115,5 @@ export async function loadConnection(deps: AccountDeps, connectionId: string): P
   const rules: MappingRule[] = snapshot.mappings.map(({ pairs, ...rule }) => ({ ...rule, pairs }));
   const cursors: Record<Side, Cursor> = { source: { watermark: null, seen: [], retry: [] }, target: { watermark: null, seen: [], retry: [] } };
   for (const c of snapshot.cursors) cursors[c.side] = { watermark: c.watermark, seen: ids.parse(JSON.parse(c.seen)), retry: ids.parse(JSON.parse(c.retry)) };
-  return { id: snapshot.id, status: snapshot.status, settings: connectionSettingsSchema.parse(JSON.parse(snapshot.settings)), sides, rules, cursors };
+  return { id: snapshot.id, status: snapshot.status, settings: connectionSettingsSchema.parse(JSON.parse(snapshot.settings)), sides, rules, cursors, firstRun: snapshot.firstRun };
 }

@@ -5,6 +5,8 @@ import type { Ticket, TicketWrite } from "../../connectors/canonical";
 import type { ConnectionSettings, SideSettings } from "../../schemas/connections";
 import { displayField, readField, writeField, type FieldValue } from "./field-access";
 import { fieldOn, rulesFor, translate, writes, type MappingRule } from "./mapping-rules";
+import type { ExclusionKind } from "../../schemas/run-scope";
+import type { PlanExclusion } from "./run-scope";
 import { SyncItemError } from "./sync-errors";
 import { filteredOut, fieldFilterPasses } from "./ticket-filters";
 import { otherSide, type Conflict, type LinkState, type PlannedOperation, type Side, type SyncedValues } from "./types";
@@ -29,6 +31,13 @@ export const PARTNER_KEY = "$partnerReferenceMissing";
 const idOf = (link: LinkState, side: Side) => (side === "source" ? link.sourceTicketId : link.targetTicketId);
 
 export function planChanges(input: PlanInput): PlannedOperation[] {
+  return planWithExclusions(input).operations;
+}
+
+/** The plan, and every ticket it left out with the filter that did (for the run's scope). */
+export function planWithExclusions(input: PlanInput): { operations: PlannedOperation[]; exclusions: PlanExclusion[] } {
+  const exclusions: PlanExclusion[] = [];
+  const exclude = (ticket: Ticket, side: Side, kind: ExclusionKind, value: string | null) => exclusions.push({ side, ticketId: ticket.id, kind, value });
   const bySide = { source: new Map<string, LinkState>(), target: new Map<string, LinkState>() };
   for (const link of input.links) {
     if (link.sourceTicketId) bySide.source.set(link.sourceTicketId, link);
@@ -40,34 +49,49 @@ export function planChanges(input: PlanInput): PlannedOperation[] {
     for (const ticket of input.changes[side]) {
       const link = bySide[side].get(ticket.id);
       if (link?.state === "unlinked") {
+        exclude(ticket, side, "unlinked", null);
         operations.push({ kind: "skip", ticket, side, reason: "the pair was unlinked", link });
       } else if (link && link.state === "linked" && idOf(link, otherSide(side))) {
         const pair = pairs.get(link.id) ?? { link };
         pair[side] = ticket;
         pairs.set(link.id, pair);
       } else {
-        const op = planCreation(input, ticket, side, link ?? null);
+        const op = planCreation(input, ticket, side, link ?? null, exclude);
         if (op) operations.push(op);
       }
     }
   }
   for (const pair of pairs.values()) operations.push(planUpdate(input, pair.link, pair.source, pair.target));
-  return operations;
+  return { operations, exclusions };
 }
 
-function planCreation(input: PlanInput, ticket: Ticket, from: Side, resume: LinkState | null): PlannedOperation | null {
+type Exclude = (ticket: Ticket, side: Side, kind: ExclusionKind, value: string | null) => void;
+
+function planCreation(input: PlanInput, ticket: Ticket, from: Side, resume: LinkState | null, exclude: Exclude): PlannedOperation | null {
   const on = otherSide(from);
   if (from === "target") {
     const bidi = input.settings.connection.bidirectionalCreation;
     // Target tickets nobody asked to carry back are not news: no item, no noise.
-    if (!bidi.enabled) return null;
+    if (!bidi.enabled) {
+      exclude(ticket, from, "bidirectional_off", null);
+      return null;
+    }
     // A target ticket naming a source ticket came from this sync (its link is gone, or it is
     // another connection's copy): carrying it back would start a ping-pong of copies.
-    if (ticket.partnerReference) return { kind: "skip", ticket, side: from, reason: `it was created from source ticket ${ticket.partnerReference}; link the pair instead`, link: resume };
-    if (bidi.filter && !fieldFilterPasses(ticket, bidi.filter)) return { kind: "skip", ticket, side: from, reason: "it does not match the bi-directional creation filter", link: resume };
+    if (ticket.partnerReference) {
+      exclude(ticket, from, "created_by_sync", ticket.partnerReference);
+      return { kind: "skip", ticket, side: from, reason: `it was created from source ticket ${ticket.partnerReference}; link the pair instead`, link: resume };
+    }
+    if (bidi.filter && !fieldFilterPasses(ticket, bidi.filter)) {
+      exclude(ticket, from, "bidirectional_filter", null);
+      return { kind: "skip", ticket, side: from, reason: "it does not match the bi-directional creation filter", link: resume };
+    }
   }
   const excluded = filteredOut(ticket, input.settings[from].filters);
-  if (excluded) return { kind: "skip", ticket, side: from, reason: `not synced: ${excluded}`, link: resume };
+  if (excluded) {
+    exclude(ticket, from, excluded.kind, excluded.value);
+    return { kind: "skip", ticket, side: from, reason: `not synced: ${excluded.reason}`, link: resume };
+  }
   try {
     const defaults = input.settings[on].defaults;
     const fields: TicketWrite = {};

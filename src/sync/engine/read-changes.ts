@@ -10,6 +10,7 @@ import type { Ticket } from "../../connectors/canonical";
 import { ConnectorError } from "../../connectors/errors";
 import { accumulate, listSince, settle, unseen } from "./change-cursor";
 import type { ConnectionContext } from "./load-connection";
+import { countListed, startSide } from "./run-scope";
 import type { RunState, WorkStore } from "./run-state";
 import type { Side } from "./types";
 
@@ -36,7 +37,9 @@ export async function readStep(context: ConnectionContext, state: RunState, stor
       return readFailed(state, err);
     }
     state.reading.failures = 0;
-    await store.add(side, unseen(cursor.from, page.tickets));
+    const fresh = unseen(cursor.from, page.tickets);
+    if (state.scope) countListed(state.scope, side, page.tickets.length, fresh.length);
+    await store.add(side, fresh);
     state.retry[side].push(...(page.unread ?? []));
     cursor.next = accumulate(cursor.next, page.tickets, state.reading.listedAt);
     state.reading.pageCursor = page.nextCursor;
@@ -50,12 +53,14 @@ export async function readStep(context: ConnectionContext, state: RunState, stor
   const listed = await store.waiting(side, slice);
   const read = await readByIds(context, side, slice.filter((id) => !listed.has(id)));
   await store.add(side, read.tickets);
+  if (state.scope) state.scope[side].reread += read.tickets.length;
   state.retry[side].push(...read.unread);
   state.reading.reread = done + slice.length;
   if (state.reading.reread < reread.length) return null;
   cursor.next = { ...settle(cursor.next), retry: [] };
   if (side === "source") {
     state.reading = { side: "target", typeIndex: 0, pageCursor: null, since: listSince(state.cursors.target.from, state.firstRunSince), listedAt: null };
+    if (state.scope) startSide(state.scope, "target", state.reading.since, !state.cursors.target.from.watermark);
   } else {
     state.phase = "applying";
     state.total = await store.count();

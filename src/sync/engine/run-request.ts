@@ -1,4 +1,5 @@
 // What a run is asked to do and what it reports: the engine's public types.
+import type { RunScope } from "../../schemas/run-scope";
 import type { AccountDeps } from "../../services/platform-accounts";
 import type { ItemRecord } from "./apply-plan";
 import type { Pacer } from "./pacing";
@@ -29,6 +30,8 @@ export type RunResult = {
   status: RunStatus;
   counts: RunCounts;
   plan?: PlanSummary[];
+  /** What the run looked at (dry runs answer with it; other runs record it on their row). */
+  scope?: RunScope;
   /** Why the run failed, as recorded on its row. */
   error?: { code: string; message: string };
   /** Set when the run failed for a passing reason (rate limit, platform down): try again later. */

@@ -2,6 +2,7 @@
 // handle. It outlives the invocation that wrote it, so a run cut off by its budget, an eviction or
 // a deploy resumes from here; the engine's idempotency makes redoing the last batch harmless.
 import type { Ticket } from "../../connectors/canonical";
+import type { RunScope } from "../../schemas/run-scope";
 import type { Cursor } from "./change-cursor";
 import type { RunRequest } from "./run-request";
 import type { Side } from "./types";
@@ -12,8 +13,12 @@ export type RunState = {
   request: RunRequest & { runId: string };
   phase: RunPhase;
   startedAt: string;
-  /** Where a side with no cursor yet starts listing. */
+  /** Where a side with no cursor yet (or every side of a full resync) starts listing: the
+   * connection's start, settled in the run's first chunk (start-date.ts). */
   firstRunSince: string;
+  /** What the run looked at and what the filters left out, counted as it goes (run-scope.ts).
+   * Absent in checkpoints written before runs kept it. */
+  scope?: RunScope;
   /** Where listing goes on: side, which of its synced ticket types, the vendor's page cursor;
    * failed tries of the current page; re-reads by id done. */
   reading: { side: Side; typeIndex: number; pageCursor: string | null; since: string; listedAt: number | null; failures?: number; reread?: number };

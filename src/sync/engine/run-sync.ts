@@ -16,8 +16,10 @@ import { listSince, saveCursor, type Cursor } from "./change-cursor";
 import { loadLinks } from "./links-store";
 import { ConnectionNotReady, loadConnection, type ConnectionContext } from "./load-connection";
 import { CALLS_PER_TICKET } from "./pacing";
-import { planChanges } from "./plan-changes";
+import { planWithExclusions } from "./plan-changes";
 import { readStep } from "./read-changes";
+import { emptyScope, startSide, tallyExclusions } from "./run-scope";
+import { resolveStart } from "./start-date";
 import type { EngineDeps, PlanSummary, RunCounts, RunRequest, RunResult, RunStatus } from "./run-request";
 import { MemoryWorkStore, type RunState, type WorkStore } from "./run-state";
 import { syncCodeForKind, type SyncErrorCode } from "./sync-errors";
@@ -25,7 +27,6 @@ import type { PlannedOperation } from "./types";
 
 export type { EngineDeps, PlanSummary, RunRequest, RunResult, RunStatus, TicketHint } from "./run-request";
 
-const DEFAULT_FIRST_RUN_DAYS = 30;
 /** Tickets planned and applied together; the budget is checked between batches. Twice the
  * tickets worked on at once, so a batch's last slow ticket leaves few workers idle. */
 const BATCH = 24;
@@ -68,7 +69,9 @@ export async function beginRun(deps: EngineDeps, request: RunRequest, store: Wor
     const row = runRow({ ...request, runId }, startedAt);
     await deps.db.insert(syncRuns).values(row).onConflictDoUpdate({ target: syncRuns.id, set: { status: "running", phase: row.phase, startedAt } });
   }
-  const firstRunSince = request.since ?? new Date(Date.now() - DEFAULT_FIRST_RUN_DAYS * 86_400_000).toISOString();
+  // Provisional: the connection's own start is read with it, in the run's first chunk.
+  const start = resolveStart({ requested: request.since });
+  const firstRunSince = start.since;
   const unread: Cursor = { watermark: null, seen: [], retry: [] };
   const state: RunState = {
     request: { ...request, runId },
@@ -78,6 +81,7 @@ export async function beginRun(deps: EngineDeps, request: RunRequest, store: Wor
     reading: { side: "source", typeIndex: 0, pageCursor: null, since: firstRunSince, listedAt: null },
     cursors: { source: { from: unread, next: unread }, target: { from: unread, next: unread } },
     cursorsLoaded: false,
+    scope: emptyScope(start),
     recorded,
     retry: { source: [], target: [] },
     done: 0,
@@ -89,15 +93,21 @@ export async function beginRun(deps: EngineDeps, request: RunRequest, store: Wor
   return state;
 }
 
-/** The run's starting cursors, from the connection as its first chunk read it. A full resync
- * re-reads everything but keeps the list of tickets to retry. */
+/** The run's starting cursors, from the connection as its first chunk read it, and where the
+ * connection starts: the start date asked for, else the one in Settings, else where its first
+ * run started (never a silent "last 30 days" once it has run). A full resync re-reads everything
+ * from there but keeps the list of tickets to retry. */
 function startCursors(state: RunState, context: ConnectionContext) {
   for (const side of ["source", "target"] as const) {
     const stored = context.cursors[side];
     const from: Cursor = state.request.mode === "full" ? { watermark: null, seen: [], retry: stored.retry } : stored;
     state.cursors[side] = { from, next: { ...from, retry: [] } };
   }
+  const start = resolveStart({ requested: state.request.since, settings: context.settings.startDate, firstRun: context.firstRun });
+  state.firstRunSince = start.since;
+  state.scope = emptyScope(start);
   state.reading.since = listSince(state.cursors.source.from, state.firstRunSince);
+  startSide(state.scope, "source", state.reading.since, !state.cursors.source.from.watermark);
   state.cursorsLoaded = true;
 }
 
@@ -213,7 +223,9 @@ async function countsOf(db: Db, state: RunState): Promise<RunCounts> {
 
 /** The run's row as it ends: updated, or written now for a lazily recorded run that failed. */
 function finishStatement(db: Db, state: RunState, status: RunStatus, counts: RunCounts, error?: { code: SyncErrorCode; message: string }) {
-  const end = { status, ...counts, phase: null, errorCode: error?.code ?? null, errorMessage: error?.message ?? null, finishedAt: nowIso() };
+  // `since` becomes the start the run used, so later runs know where the connection starts.
+  const scope = state.scope && state.cursorsLoaded ? { since: state.firstRunSince, scope: JSON.stringify(state.scope) } : {};
+  const end = { status, ...counts, ...scope, phase: null, errorCode: error?.code ?? null, errorMessage: error?.message ?? null, finishedAt: nowIso() };
   if (state.recorded) return db.update(syncRuns).set(end).where(eq(syncRuns.id, state.request.runId));
   return db.insert(syncRuns).values({ ...runRow(state.request, state.startedAt), ...end }).onConflictDoUpdate({ target: syncRuns.id, set: end });
 }
@@ -272,7 +284,7 @@ async function finishDryRun(db: Db, context: ConnectionContext, store: WorkStore
   const work = await store.peek(await store.count());
   const changes = { source: work.filter((w) => w.side === "source").map((w) => w.ticket), target: work.filter((w) => w.side === "target").map((w) => w.ticket) };
   const links = await loadLinks(db, context.id, { source: changes.source.map((t) => t.id), target: changes.target.map((t) => t.id) });
-  const plan = planChanges({
+  const { operations: plan, exclusions } = planWithExclusions({
     changes,
     links,
     rules: context.rules,
@@ -280,6 +292,7 @@ async function finishDryRun(db: Db, context: ConnectionContext, store: WorkStore
     buildDescription: (ticket) => buildDescription(ticket, context.settings.description),
     full: state.request.mode === "full",
   });
+  if (state.scope) tallyExclusions(state.scope, exclusions);
   const summary = plan.map(describePlan).filter((p): p is PlanSummary => p !== null);
   const counts = emptyRunCounts();
   for (const p of summary) {
@@ -292,7 +305,7 @@ async function finishDryRun(db: Db, context: ConnectionContext, store: WorkStore
   const status: RunStatus = summary.length === 0 ? "no_tickets" : counts.failed ? "partial" : "success";
   await finishStatement(db, state, status, counts).run();
   await store.clear();
-  return { runId: state.request.runId, status, counts, plan: summary };
+  return { runId: state.request.runId, status, counts, plan: summary, ...(state.scope ? { scope: state.scope } : {}) };
 }
 
 function describePlan(op: PlannedOperation): PlanSummary | null {

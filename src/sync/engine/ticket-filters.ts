@@ -2,6 +2,7 @@
 // optional condition on one field. A reason is returned so a skipped item says why.
 import type { Ticket } from "../../connectors/canonical";
 import type { SideSettings } from "../../schemas/connections";
+import type { ExclusionKind } from "../../schemas/run-scope";
 import { displayField, readField } from "./field-access";
 
 type FieldFilter = NonNullable<SideSettings["filters"]["field"]>;
@@ -22,15 +23,17 @@ export function fieldFilterPasses(ticket: Ticket, filter: FieldFilter): boolean 
   }
 }
 
-/** Null when the ticket may be synced from this side, else why not. */
-export function filteredOut(ticket: Ticket, filters: SideSettings["filters"]): string | null {
+/** Null when the ticket may be synced from this side, else which filter left it out and why. */
+export function filteredOut(ticket: Ticket, filters: SideSettings["filters"]): { kind: ExclusionKind; value: string | null; reason: string } | null {
   if (filters.queueIds.length && !filters.queueIds.includes(ticket.queue?.id ?? "")) {
-    return `its board/queue "${ticket.queue?.name ?? "none"}" is not among the synced ones`;
+    const name = ticket.queue?.name ?? "none";
+    return { kind: "queue", value: name, reason: `its board/queue "${name}" is not among the synced ones` };
   }
-  if (filters.ticketTypes.length && !filters.ticketTypes.includes(ticket.ticketType)) return `its type "${ticket.ticketType}" is not synced`;
-  if (ticket.status && filters.excludedStatusIds.includes(ticket.status.id)) return `its status "${ticket.status.name}" is excluded`;
+  if (filters.ticketTypes.length && !filters.ticketTypes.includes(ticket.ticketType)) return { kind: "ticket_type", value: ticket.ticketType, reason: `its type "${ticket.ticketType}" is not synced` };
+  if (ticket.status && filters.excludedStatusIds.includes(ticket.status.id)) return { kind: "status", value: ticket.status.name, reason: `its status "${ticket.status.name}" is excluded` };
   if (filters.field && !fieldFilterPasses(ticket, filters.field)) {
-    return `it does not match the filter ${filters.field.field} ${filters.field.operator.replace("_", " ")} "${filters.field.value}"`;
+    const condition = `${filters.field.field} ${filters.field.operator.replace("_", " ")} "${filters.field.value}"`;
+    return { kind: "field", value: condition, reason: `it does not match the filter ${condition}` };
   }
   return null;
 }
