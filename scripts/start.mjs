@@ -79,6 +79,7 @@ const QUIET = [
   /^Using secrets defined in \.dev\.vars/,
   /^\[wrangler:info\] Ready on/,
   /^⎔ Starting local server/,
+  /Parsed \d+ valid (header|redirect) rules?/,
   // This script's own calls, which it reports in its own words.
   /^\[wrangler:info\] (GET|POST) \/(__demo\/|cdn-cgi\/local\/scheduled)/,
 ];
@@ -127,7 +128,7 @@ async function announce() {
       "──────────────────────────────────────────────────────────────",
       ` Lockstep is running at ${base}`,
       login ? ` Sign in at ${base}/login as ${login.email} / ${login.password}` : ` Sign in at ${base}/login`,
-      ` Try "Northwind ⇄ Contoso service desk" by hand (its Sync page, Sync now); the NOC connection`,
+      ` Try "Northwind ⇄ Contoso service desk" by hand (its Sync page, Start sync); the NOC connection`,
       `   syncs by itself ${cronMs ? `every ${cronMs / 1000} s (DEMO_CRON_MS)` : "every 5 minutes, like the deployed cron"}.`,
       ` Simulated platforms: ${base}/__sim/connectwise, ${base}/__sim/servicenow, ${base}/__sim/request-tracker`,
       ` API reference: ${base}/api-docs   (Ctrl+C stops)`,
