@@ -27,3 +27,18 @@ export const DEMO_SIDE_SETTINGS = {
 };
 
 export const DEMO_CONNECTION_SETTINGS = { description: { fields: ["company", "requester", "queue"], separator: "----" } };
+
+/** ConnectWise Network Operations statuses ↔ ServiceNow incident states, for the connection the
+ * demo syncs automatically. */
+export const NOC_STATUS_PAIRS = [
+  { sourceValue: "21", targetValue: "1" }, // New ↔ New
+  { sourceValue: "22", targetValue: "2" }, // Investigating ↔ In Progress
+  { sourceValue: "23", targetValue: "7" }, // Closed ↔ Closed
+];
+
+export const NOC_MAPPINGS: FieldMappingInput[] = DEMO_MAPPINGS.map((m) => (m.sourceField === "status" ? { ...m, valuePairs: NOC_STATUS_PAIRS } : m));
+
+export const NOC_SIDE_SETTINGS = {
+  source: { filters: { queueIds: ["2"] } },
+  target: DEMO_SIDE_SETTINGS.target,
+};

@@ -14,5 +14,8 @@ describe("simulators in production", () => {
     const seed = await call("/__demo/seed", { method: "POST", headers: { "Content-Type": "application/json" }, redirect: "manual" });
     expect([303, 404]).toContain(seed.status);
     expect(await seed.text()).not.toContain("login");
+    const activity = await call("/__demo/activity?tick=1", { method: "POST", headers: { "Content-Type": "application/json" }, redirect: "manual" });
+    expect([303, 404]).toContain(activity.status);
+    expect(await activity.text()).not.toContain("summary");
   });
 });

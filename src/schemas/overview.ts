@@ -38,6 +38,11 @@ export const syncStatusSchema = z
       .nullable(),
     manualWindows: manualWindowsSchema,
     lastCheckedAt: z.string().nullable().describe("When an automatic run last looked for changes and found none (such runs leave no history row)."),
+    lastAutomaticCheckAt: z.string().nullable().describe("When an automatic run last looked for changes, whether it found some (a run in the history) or none."),
+    nextAutomaticCheckAt: z
+      .string()
+      .nullable()
+      .describe("When the next automatic run looks (the cron runs every 5 minutes, on the clock's 5-minute marks); null while automatic sync is off or the connection paused."),
   })
   .meta({ id: "SyncStatus" });
 

@@ -9,6 +9,15 @@ import { scopeOf, type Principal } from "../auth/principal";
 import { nowIso } from "../lib/time";
 import { findVisibleConnection, connectionAudit } from "./connections";
 
+// How often the cron wakes connections: wrangler.toml's crons, every 5 minutes on the clock's
+// 5-minute marks (`npm start` drives the demo's on the same marks).
+export const AUTOMATIC_INTERVAL_MS = 5 * 60_000;
+
+/** The cron's next tick after `now`. */
+export function nextAutomaticCheck(now: number): string {
+  return new Date(Math.floor(now / AUTOMATIC_INTERVAL_MS) * AUTOMATIC_INTERVAL_MS + AUTOMATIC_INTERVAL_MS).toISOString();
+}
+
 export type SyncState = "pending_acceptance" | "initial_sync_required" | "ready" | "running" | "paused";
 
 export const SYNC_STATE_LABELS: Record<SyncState, string> = {

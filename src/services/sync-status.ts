@@ -1,12 +1,12 @@
 // Where a connection's syncing stands, as the Sync page shows it: the state label, whether
 // automatic sync can be switched on (and why not), the manual cooldown, the run under way with
 // its progress, and the last finished run.
-import { and, desc, eq, inArray, notInArray } from "drizzle-orm";
+import { and, desc, eq, inArray, max, notInArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { organisations, syncRuns } from "../db/schema";
 import type { OrgScope } from "../auth/principal";
 import { findVisibleConnection } from "./connections";
-import { SYNC_STATE_LABELS, syncStateOf, type SyncState } from "./automatic-sync";
+import { nextAutomaticCheck, SYNC_STATE_LABELS, syncStateOf, type SyncState } from "./automatic-sync";
 import { manualWindows } from "./manual-windows";
 import { storedRunScope, type ManualWindows, type RunScope } from "../schemas/run-scope";
 
@@ -26,6 +26,11 @@ export type SyncStatusView = {
   activeRun: RunProgress | null;
   /** When an automatic run last looked and found nothing to do (such runs leave no history row). */
   lastCheckedAt: string | null;
+  /** When an automatic run last looked for changes, whether it found some (a run in the
+   * history) or none (`lastCheckedAt`). */
+  lastAutomaticCheckAt: string | null;
+  /** The cron's next tick, while automatic sync is on and the connection not paused. */
+  nextAutomaticCheckAt: string | null;
   lastRun: (RunProgress & { scope: RunScope | null }) | null;
   /** Which window a quick and a full manual run will read without a start date. */
   manualWindows: ManualWindows;
@@ -49,6 +54,8 @@ export async function syncStatusOf(db: Db, scope: OrgScope, connectionId: string
     const [org] = await db.select({ billing: organisations.billingStatus }).from(organisations).where(eq(organisations.id, scope.orgId));
     if (org?.billing !== "active") blocked = { code: "billing_required", message: "Set up billing for your organisation to switch on automatic sync." };
   }
+  const [automatic] = await db.select({ at: max(syncRuns.startedAt) }).from(syncRuns).where(and(notDry, eq(syncRuns.trigger, "automatic")));
+  const lastAutomatic = [row.lastCheckedAt, automatic?.at ?? null].filter((at): at is string => at !== null).sort().at(-1) ?? null;
   const now = options.now ?? Date.now();
   const nextAllowed = row.lastManualRunAt ? Date.parse(row.lastManualRunAt) + row.manualCooldownSeconds * 1000 : 0;
   return {
@@ -60,6 +67,8 @@ export async function syncStatusOf(db: Db, scope: OrgScope, connectionId: string
     nextManualRunAt: nextAllowed > now ? new Date(nextAllowed).toISOString() : null,
     activeRun: active ? progressOf(active) : null,
     lastCheckedAt: row.lastCheckedAt,
+    lastAutomaticCheckAt: lastAutomatic,
+    nextAutomaticCheckAt: row.automaticEnabled && row.status === "active" ? nextAutomaticCheck(now) : null,
     lastRun: last ? { ...progressOf(last), scope: storedRunScope(last.scope) } : null,
     manualWindows: await manualWindows(db, row, now),
   };

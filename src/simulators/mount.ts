@@ -19,6 +19,11 @@ export const simulators = {
 
 type SimulatorKey = keyof typeof simulators;
 
+/** Swaps in freshly made simulators (the demo re-seeds them as of the moment it starts). */
+export function replaceSimulators(fresh: typeof simulators): void {
+  Object.assign(simulators, fresh);
+}
+
 /** Sends `request` to the simulator its path names, with the prefix stripped, or returns null. */
 function dispatch(request: Request): Promise<Response> | null {
   const url = new URL(request.url);

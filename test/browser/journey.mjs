@@ -120,7 +120,7 @@ export async function journey({ page, baseUrl, step }) {
   await step("manual-sync-progress-bar", async () => {
     await page.getByRole("link", { name: "Sync", exact: true }).click();
     await page.getByText("Initial sync required").first().waitFor();
-    await page.getByLabel("Start date").fill("2024-03-01");
+    await page.getByRole("textbox", { name: /^Start date/ }).fill("2024-03-01");
     await page.getByLabel(/Quick sync/).check();
     // The simulators answer in microseconds; with the latency of a real platform the run lasts
     // long enough to watch its bar move (at 25 ms it could end within the first 1 s poll).

@@ -57,6 +57,17 @@ export function SyncStateCard({ principal, connection, status, csrf, names }: { 
         {status.automaticEnabled ? "On: this connection syncs every 5 minutes" : "Off"}
         {status.state === "paused" ? " (paused: nothing runs until you resume)" : ""}.
       </p>
+      {status.automaticEnabled || status.lastAutomaticCheckAt ? (
+        <p class="help" id="automatic-checks">
+          Last automatic check: {status.lastAutomaticCheckAt ? <When iso={status.lastAutomaticCheckAt} /> : "none yet"}
+          {status.nextAutomaticCheckAt ? (
+            <>
+              {" "}
+              · next: <When iso={status.nextAutomaticCheckAt} />
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {blocked ? (
         <p class="help" id="automatic-blocked">
           Cannot be switched on yet: {blocked.message}

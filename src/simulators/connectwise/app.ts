@@ -9,6 +9,7 @@ import { createCallbacks } from "./routes-callbacks";
 import { registerRecordRoutes } from "./routes-records";
 import { registerTicketRoutes } from "./routes-tickets";
 import { seededConnectWiseStore } from "./seed";
+import type { SeedTime } from "../seed-time";
 import type { ConnectWiseStore } from "./store";
 import { cwErrorBody, CwHttpError, type SimulatorContext } from "./support";
 
@@ -25,6 +26,8 @@ export type ConnectWiseSimulatorOptions = {
   /** Boards the API member may not see (default none): their tickets answer 403. */
   restrictedBoardIds?: number[];
   store?: ConnectWiseStore;
+  /** When the seeded records happened, if `store` is not given (default: the fixed March 2024 seed). */
+  seedTime?: SeedTime;
   now?: () => Date;
   /** Where callbacks are sent from (tests: the Worker in process); without it none are sent. */
   webhooks?: WebhookTransport;
@@ -39,7 +42,7 @@ export const CONNECTWISE_SIMULATOR_DEFAULTS = {
 
 export function createConnectWiseSimulator(options: ConnectWiseSimulatorOptions = {}) {
   const creds = { ...CONNECTWISE_SIMULATOR_DEFAULTS, ...options };
-  const store = options.store ?? seededConnectWiseStore();
+  const store = options.store ?? seededConnectWiseStore(options.seedTime);
   const faults = new FaultPlan();
   const webhooks = new WebhookOutbox(options.webhooks ?? null);
   const sim: SimulatorContext = {

@@ -3,9 +3,10 @@
 // over every board, status and priority, with notes, some documents and some time entries.
 // No randomness: the same seed gives the same tenant every run.
 import { ConnectWiseStore, cwTimestamp, type CwCustomField, type CwStatus, type CwTicket } from "./store";
+import type { SeedTime } from "../seed-time";
 
-const BASE_TIME = Date.parse("2024-03-01T08:00:00Z");
-const minutes = (n: number) => cwTimestamp(new Date(BASE_TIME + n * 60_000));
+/** The fixed seed time tests rely on: a ticket every 37 minutes from 2024-03-01 08:00 UTC. */
+export const CONNECTWISE_SEED_TIME: SeedTime = { start: Date.parse("2024-03-01T08:00:00Z"), stepMinutes: 37 };
 
 function status(id: number, name: string, board: { id: number; name: string }, sortOrder: number, closed: boolean): CwStatus {
   return { id, name, board: { id: board.id, name: board.name }, sortOrder, displayOnBoard: true, inactive: false, closedStatus: closed, defaultFlag: sortOrder === 0 };
@@ -17,7 +18,9 @@ const SUMMARIES = [
   "Teams calls choppy in meeting room", "Disk space low on SQL02", "MFA reset for mobile change", "Wi-Fi guest portal down",
 ];
 
-export function seedConnectWise(store: ConnectWiseStore): ConnectWiseStore {
+export function seedConnectWise(store: ConnectWiseStore, time: SeedTime = CONNECTWISE_SEED_TIME): ConnectWiseStore {
+  const minutes = (n: number) => cwTimestamp(new Date(time.start + n * 60_000));
+  const step = time.stepMinutes;
   const serviceDesk = { id: 1, name: "Service Desk" };
   const noc = { id: 2, name: "Network Operations" };
   const finance = { id: 3, name: "Finance Requests" };
@@ -84,8 +87,8 @@ export function seedConnectWise(store: ConnectWiseStore): ConnectWiseStore {
     const contact = store.contacts[i % store.contacts.length]!;
     const type = store.types.filter((t) => t.board.id === board.id)[i % 2] ?? store.types.find((t) => t.board.id === board.id)!;
     const owner = store.members[i % 2]!;
-    const created = minutes(i * 37);
-    const updated = minutes(i * 37 + 90);
+    const created = minutes(i * step);
+    const updated = minutes(i * step + 90);
     const email = contact.communicationItems[0]!.value;
     const customFields: CwCustomField[] = store.customFieldDefs.map((def) => ({
       ...def,
@@ -123,7 +126,7 @@ export function seedConnectWise(store: ConnectWiseStore): ConnectWiseStore {
     if (i % 2 === 0) {
       store.notes.push({
         id: store.nextId("note"), ticketId: ticket.id, text: "Checked event logs; escalating to tier 2.", detailDescriptionFlag: false, internalAnalysisFlag: true, resolutionFlag: false,
-        member: { ...ticket.owner! }, dateCreated: minutes(i * 37 + 30), createdBy: owner.identifier, internalFlag: true, externalFlag: false, _info: { lastUpdated: minutes(i * 37 + 30), updatedBy: owner.identifier },
+        member: { ...ticket.owner! }, dateCreated: minutes(i * step + 30), createdBy: owner.identifier, internalFlag: true, externalFlag: false, _info: { lastUpdated: minutes(i * step + 30), updatedBy: owner.identifier },
       });
     }
     if (st.closedStatus) {
@@ -145,8 +148,8 @@ export function seedConnectWise(store: ConnectWiseStore): ConnectWiseStore {
     if (i % 4 === 0) {
       store.timeEntries.push({
         id: store.nextId("timeEntry"), company: { ...ticket.company }, chargeToId: ticket.id, chargeToType: "ServiceTicket", member: { id: owner.id, identifier: owner.identifier, name: `${owner.firstName} ${owner.lastName}` },
-        workRole: { id: 1, name: "Engineer" }, timeStart: minutes(i * 37 + 10), timeEnd: minutes(i * 37 + 55), actualHours: 0.75, billableOption: "Billable", notes: "Remote session with user.",
-        ticket: { id: ticket.id, summary: ticket.summary }, _info: { lastUpdated: minutes(i * 37 + 55), updatedBy: owner.identifier, dateEntered: minutes(i * 37 + 55), enteredBy: owner.identifier },
+        workRole: { id: 1, name: "Engineer" }, timeStart: minutes(i * step + 10), timeEnd: minutes(i * step + 55), actualHours: 0.75, billableOption: "Billable", notes: "Remote session with user.",
+        ticket: { id: ticket.id, summary: ticket.summary }, _info: { lastUpdated: minutes(i * step + 55), updatedBy: owner.identifier, dateEntered: minutes(i * step + 55), enteredBy: owner.identifier },
       });
     }
   }
@@ -154,6 +157,6 @@ export function seedConnectWise(store: ConnectWiseStore): ConnectWiseStore {
 }
 
 /** A fresh store with the seed applied. */
-export function seededConnectWiseStore(): ConnectWiseStore {
-  return seedConnectWise(new ConnectWiseStore());
+export function seededConnectWiseStore(time?: SeedTime): ConnectWiseStore {
+  return seedConnectWise(new ConnectWiseStore(), time);
 }

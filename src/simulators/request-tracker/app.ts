@@ -21,6 +21,8 @@ export type RequestTrackerSimulatorOptions = {
   hiddenQueues?: string[];
   /** Start empty instead of seeded. */
   empty?: boolean;
+  /** The seed's first ticket, in epoch seconds (default SEED_START, the fixed March 2024 one). */
+  seedStart?: number;
   /** The simulator's clock (epoch seconds). */
   clock?: () => number;
 };
@@ -66,7 +68,7 @@ function jsonFilter<T>(c: Context<SimEnv>, items: T[], get: (item: T, field: str
 
 export function createRequestTrackerSimulator(options: RequestTrackerSimulatorOptions = {}) {
   const store = new RequestTrackerStore(options.clock);
-  if (!options.empty) seedRequestTracker(store);
+  if (!options.empty) seedRequestTracker(store, options.seedStart);
   const faults = new FaultPlan();
   const token = options.token ?? "1-20-lockstep-sim-token";
   const username = options.username ?? "lockstep";

@@ -6,8 +6,9 @@ import { DEFAULT_LIFECYCLE_STATUSES, type RequestTrackerStore } from "./store";
 
 /** 2024-03-01T09:00:00Z, the seed's epoch. */
 export const SEED_START = Date.UTC(2024, 2, 1, 9, 0, 0) / 1000;
-/** The LastUpdated second shared by tickets 10–15. */
-export const SHARED_UPDATED = SEED_START + 86_400 * 5;
+/** The LastUpdated second shared by tickets 10–15, five days after the seed's start. */
+export const SHARED_UPDATED_AFTER = 86_400 * 5;
+export const SHARED_UPDATED = SEED_START + SHARED_UPDATED_AFTER;
 
 const SUBJECTS = [
   "Printer on 3rd floor jams", "VPN drops every hour", "New starter laptop", "Invoice 2024-118 wrong amount",
@@ -15,7 +16,9 @@ const SUBJECTS = [
   "Licence renewal question", "Phone handset broken", "Shared drive permissions", "Outlook crashes on start",
 ];
 
-export function seedRequestTracker(store: RequestTrackerStore): void {
+/** Seeds `store` with tickets from `start` (epoch seconds) on: an hour apart, each updated two
+ * days later, the last updates about five days after `start`. */
+export function seedRequestTracker(store: RequestTrackerStore, start = SEED_START): void {
   const root = store.addUser({ id: 14, Name: "root", EmailAddress: "root@rt.example", RealName: "Enoch Root", Privileged: true, Disabled: false });
   store.addUser({ id: 6, Name: "Nobody", EmailAddress: "", RealName: "Nobody in particular", Privileged: false, Disabled: false });
   store.addUser({ id: 20, Name: "lockstep", EmailAddress: "lockstep@rt.example", RealName: "Lockstep Integration", Privileged: true, Disabled: false });
@@ -39,8 +42,8 @@ export function seedRequestTracker(store: RequestTrackerStore): void {
 
   const agents = [root.id, alice.id, bob.id, 6];
   for (let i = 0; i < 36; i++) {
-    const created = SEED_START + i * 3_600;
-    const updated = i >= 9 && i <= 14 ? SHARED_UPDATED : created + 86_400 * 2 + i * 60;
+    const created = start + i * 3_600;
+    const updated = i >= 9 && i <= 14 ? start + SHARED_UPDATED_AFTER : created + 86_400 * 2 + i * 60;
     const status = DEFAULT_LIFECYCLE_STATUSES[i % DEFAULT_LIFECYCLE_STATUSES.length]!;
     const requestor = customers[i % customers.length]!;
     const priority = [0, 20, 50, 80, 100, 35][i % 6]!;

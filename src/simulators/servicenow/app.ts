@@ -13,6 +13,7 @@ import { attachmentRoutes } from "./attachments";
 import { createBusinessRules } from "./business-rules";
 import { errorBody, fail, paging, pagingHeaders, query, render, type SimEnv } from "./respond";
 import { seedServiceNow, INTEGRATION_USER } from "./seed";
+import type { SeedTime } from "../seed-time";
 import { ServiceNowStore, SimError, type Row, type StoreOptions } from "./store";
 
 export type ServiceNowSimulatorOptions = StoreOptions & {
@@ -20,6 +21,8 @@ export type ServiceNowSimulatorOptions = StoreOptions & {
   oauth?: { clientId: string; clientSecret: string; tokenTtlSeconds?: number };
   /** Start empty instead of with the demo data. */
   empty?: boolean;
+  /** When the seeded records happened (default: the fixed March 2024 seed tests rely on). */
+  seedTime?: SeedTime;
   /** A Rate Limit Rule for the integration user: `requests` per `perSeconds` window. */
   rateLimit?: { requests: number; perSeconds: number };
   /** Where Business Rules call out from (tests: the Worker in process); without it none call. */
@@ -28,7 +31,7 @@ export type ServiceNowSimulatorOptions = StoreOptions & {
 
 export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = {}) {
   const store = new ServiceNowStore(options);
-  if (!options.empty) seedServiceNow(store);
+  if (!options.empty) seedServiceNow(store, options.seedTime);
   const faults = new FaultPlan();
   const basic = options.basic ?? { username: INTEGRATION_USER.user_name, password: "sn-password" };
   const oauth = { tokenTtlSeconds: 1_800, ...(options.oauth ?? { clientId: "lockstep-client", clientSecret: "sn-client-secret" }) };

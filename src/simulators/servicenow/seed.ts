@@ -3,6 +3,7 @@
 // attachments and time worked. Same input, same rows (sys_ids come from a seeded generator).
 import type { Row, ServiceNowStore } from "./store";
 import { snTime, TASK_TABLES } from "./tables";
+import type { SeedTime } from "../seed-time";
 
 export const INTEGRATION_USER = { user_name: "lockstep.integration", name: "Lockstep Integration", email: "lockstep@example.com" };
 
@@ -29,8 +30,8 @@ const SUBJECTS = [
   "Password reset link expired", "Monitor flickers after docking", "Outlook calendar invites missing", "ERP report times out",
 ];
 
-const BASE = Date.UTC(2024, 2, 1, 8, 0, 0);
-const at = (minutes: number) => snTime(new Date(BASE + minutes * 60_000));
+/** The fixed seed time tests rely on: a ticket every 37 minutes from 2024-03-01 08:00 UTC. */
+export const SERVICENOW_SEED_TIME: SeedTime = { start: Date.UTC(2024, 2, 1, 8, 0, 0), stepMinutes: 37 };
 
 function tables(store: ServiceNowStore): [string, string][] {
   const all: [string, string][] = [["incident", "Incident"], ["problem", "Problem"], ["sc_task", "Catalog Task"], ["task", "Task"]];
@@ -40,7 +41,9 @@ function tables(store: ServiceNowStore): [string, string][] {
 }
 
 /** Fills an empty store with the demo instance. Returns the rows tests often need. */
-export function seedServiceNow(store: ServiceNowStore) {
+export function seedServiceNow(store: ServiceNowStore, time: SeedTime = SERVICENOW_SEED_TIME) {
+  const at = (minutes: number) => snTime(new Date(time.start + minutes * 60_000));
+  const step = time.stepMinutes;
   let sequence = 0;
   for (const [name, element, pairs] of CHOICES) {
     for (const [value, label] of pairs) store.insertRaw("sys_choice", { name, element, value, label, sequence: String(sequence++), inactive: "false", language: "en", dependent_value: "" });
@@ -65,7 +68,7 @@ export function seedServiceNow(store: ServiceNowStore) {
   for (const table of Object.keys(TASK_TABLES)) {
     const states = stateSets[table]!;
     for (let i = 0; i < (counts[table] ?? 0); i++) {
-      minute += 37;
+      minute += step;
       const impact = String((i % 3) + 1);
       const urgency = String((Math.floor(i / 3) % 3) + 1);
       const state = states[i % states.length]!;
@@ -93,8 +96,8 @@ export function seedServiceNow(store: ServiceNowStore) {
   }
 
   tickets.slice(0, 12).forEach((ticket, i) => {
-    store.insertRaw("sys_journal_field", { name: ticket.sys_class_name!, element: "comments", element_id: ticket.sys_id!, value: `Any update on ${ticket.number}?`, sys_created_on: at(i * 37 + 40), sys_created_by: "abel.tuter" });
-    if (i % 2 === 0) store.insertRaw("sys_journal_field", { name: ticket.sys_class_name!, element: "work_notes", element_id: ticket.sys_id!, value: "Checked the logs; escalating to the owning team.", sys_created_on: at(i * 37 + 60), sys_created_by: "beth.anglin" });
+    store.insertRaw("sys_journal_field", { name: ticket.sys_class_name!, element: "comments", element_id: ticket.sys_id!, value: `Any update on ${ticket.number}?`, sys_created_on: at(i * step + 40), sys_created_by: "abel.tuter" });
+    if (i % 2 === 0) store.insertRaw("sys_journal_field", { name: ticket.sys_class_name!, element: "work_notes", element_id: ticket.sys_id!, value: "Checked the logs; escalating to the owning team.", sys_created_on: at(i * step + 60), sys_created_by: "beth.anglin" });
   });
 
   const encoder = new TextEncoder();
@@ -103,7 +106,7 @@ export function seedServiceNow(store: ServiceNowStore) {
     store.insertRaw("sys_attachment", {
       file_name: `diagnostics-${i + 1}.txt`, content_type: "text/plain", size_bytes: String(bytes.length), size_compressed: String(bytes.length), compressed: "true",
       table_name: ticket.sys_class_name!, table_sys_id: ticket.sys_id!, hash: "", state: "available", image_width: "", image_height: "", average_image_color: "", chunk_size_bytes: "700000",
-      sys_created_on: at(i * 37 + 50), sys_created_by: "abel.tuter",
+      sys_created_on: at(i * step + 50), sys_created_by: "abel.tuter",
     });
     store.files.set(store.list("sys_attachment").at(-1)!.sys_id!, bytes);
   });
