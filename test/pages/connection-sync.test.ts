@@ -5,7 +5,7 @@ import { createRequestTrackerSimulator } from "../../src/simulators/request-trac
 import { connectionSyncStub } from "../../src/sync/connection-sync";
 import type { Browser } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
-import { addAccount, createConnection } from "../support/sync-fixture";
+import { addAccount, createConnection, rtAccount } from "../support/sync-fixture";
 import { expectPageAndFragment, htmx, page, pageActors, writeForms } from "./page-support";
 
 const network = useSimulatorNetwork();
@@ -16,9 +16,8 @@ let b: ReturnType<typeof createRequestTrackerSimulator>;
 
 beforeAll(async () => {
   actors = await pageActors();
-  const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
-  const source = await addAccount(actors.org.token, rt("sync-a.sim.test"));
-  const target = await addAccount(actors.org.token, rt("sync-b.sim.test"));
+  const source = await addAccount(actors.org.token, rtAccount("sync-a.sim.test"));
+  const target = await addAccount(actors.org.token, rtAccount("sync-b.sim.test"));
   connectionId = await createConnection(
     actors.org.organisation.id,
     { source: { accountId: source, settings: { filters: { queueIds: ["3"] } } }, target: { accountId: target, settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } } },

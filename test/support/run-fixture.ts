@@ -4,17 +4,16 @@ import { env } from "cloudflare:workers";
 import { createDb } from "../../src/db/client";
 import { runItems, syncIssues, syncRuns, ticketLinks } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
-import { addAccount, createConnection } from "./sync-fixture";
+import { addAccount, createConnection, rtAccount } from "./sync-fixture";
 
 type RunRow = typeof syncRuns.$inferInsert;
 type ItemRow = typeof runItems.$inferInsert;
 
-const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
 
 /** An internal connection between two Request Tracker accounts of the organisation. */
 export async function internalConnection(token: string, orgId: string, name = "rt") {
-  const source = await addAccount(token, rt(`${name}-a.sim.test`));
-  const target = await addAccount(token, rt(`${name}-b.sim.test`));
+  const source = await addAccount(token, rtAccount(`${name}-a.sim.test`));
+  const target = await addAccount(token, rtAccount(`${name}-b.sim.test`));
   return createConnection(orgId, { source: { accountId: source }, target: { accountId: target } });
 }
 

@@ -13,6 +13,14 @@ export function engineDeps(): EngineDeps {
   return { db: createDb(env.DB), encryptionKey: env.ENCRYPTION_KEY, allowLoopbackHttp: false, fetch: (input, init) => fetch(input, init), attachments: env.ATTACHMENTS };
 }
 
+/** A simulated Request Tracker account at `host` (mount a simulator there). */
+export const rtAccount = (host: string) => ({
+  name: host,
+  platform: "request-tracker",
+  baseUrl: `https://${host}`,
+  credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" },
+});
+
 export async function addAccount(token: string, body: Record<string, unknown>): Promise<string> {
   const res = await api("/platform-accounts", token, { method: "POST", json: body });
   if (res.status !== 201) throw new Error(`account: ${res.status} ${await res.text()}`);

@@ -15,7 +15,7 @@ import { beginRun, runChunk } from "../../src/sync/engine/run-sync";
 import { MemoryWorkStore } from "../../src/sync/engine/run-state";
 import { setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
-import { addAccount, createConnection, engineDeps } from "../support/sync-fixture";
+import { addAccount, createConnection, engineDeps, rtAccount } from "../support/sync-fixture";
 
 // Autotask's published budget: 10,000 calls an hour per database, three threads.
 const AUTOTASK: RateLimit = { requests: 10_000, perSeconds: 3_600, concurrency: 3, enforced: true, source: "Autotask REST thresholds" };
@@ -77,8 +77,7 @@ describe("runs of two connections on one account", () => {
   let accounts: { a: string; b: string };
   beforeAll(async () => {
     org = await setupFirstOrganisation();
-    const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
-    accounts = { a: await addAccount(org.token, rt("rt-a.sim.test")), b: await addAccount(org.token, rt("rt-b.sim.test")) };
+    accounts = { a: await addAccount(org.token, rtAccount("rt-a.sim.test")), b: await addAccount(org.token, rtAccount("rt-b.sim.test")) };
   });
   beforeEach(() => {
     network.mount("rt-a.sim.test", createRequestTrackerSimulator().app);

@@ -9,17 +9,16 @@ import { syncStatusSchema } from "../../src/schemas/overview";
 import { nextAutomaticCheck } from "../../src/services/automatic-sync";
 import { api, db } from "../helpers";
 import { page, pageActors } from "../pages/page-support";
-import { addAccount, createConnection } from "../support/sync-fixture";
+import { addAccount, createConnection, rtAccount } from "../support/sync-fixture";
 
 let actors: Awaited<ReturnType<typeof pageActors>>;
 let connectionId: string;
 
 beforeAll(async () => {
   actors = await pageActors();
-  const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
   connectionId = await createConnection(actors.org.organisation.id, {
-    source: { accountId: await addAccount(actors.org.token, rt("checks-a.sim.test")) },
-    target: { accountId: await addAccount(actors.org.token, rt("checks-b.sim.test")) },
+    source: { accountId: await addAccount(actors.org.token, rtAccount("checks-a.sim.test")) },
+    target: { accountId: await addAccount(actors.org.token, rtAccount("checks-b.sim.test")) },
   });
 });
 

@@ -12,7 +12,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { requestTrackerConnector } from "../../src/connectors/request-tracker/index";
 import { api, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
-import { addAccount, createConnection, engineDeps } from "../support/sync-fixture";
+import { addAccount, createConnection, engineDeps, rtAccount } from "../support/sync-fixture";
 
 const network = useSimulatorNetwork();
 let org: Awaited<ReturnType<typeof setupFirstOrganisation>>;
@@ -22,8 +22,7 @@ let b: ReturnType<typeof createRequestTrackerSimulator>;
 
 beforeAll(async () => {
   org = await setupFirstOrganisation();
-  const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
-  accounts = { a: await addAccount(org.token, rt("rt-a.sim.test")), b: await addAccount(org.token, rt("rt-b.sim.test")) };
+  accounts = { a: await addAccount(org.token, rtAccount("rt-a.sim.test")), b: await addAccount(org.token, rtAccount("rt-b.sim.test")) };
 });
 beforeEach(() => {
   a ??= createRequestTrackerSimulator();
@@ -72,12 +71,11 @@ describe("an automatic run that finds nothing", () => {
     const target = createRequestTrackerSimulator();
     network.mount("rt-idle-a.sim.test", source.app);
     network.mount("rt-idle-b.sim.test", target.app);
-    const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
     const id = await createConnection(
       org.organisation.id,
       {
-        source: { accountId: await addAccount(org.token, rt("rt-idle-a.sim.test")), settings: { filters: { queueIds: ["3"] } } },
-        target: { accountId: await addAccount(org.token, rt("rt-idle-b.sim.test")), settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } },
+        source: { accountId: await addAccount(org.token, rtAccount("rt-idle-a.sim.test")), settings: { filters: { queueIds: ["3"] } } },
+        target: { accountId: await addAccount(org.token, rtAccount("rt-idle-b.sim.test")), settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } },
       },
       { mappings: [{ sourceField: "title", targetField: "title", kind: "direct", direction: "source_to_target" }] },
     );

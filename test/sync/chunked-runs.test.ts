@@ -16,7 +16,7 @@ import { beginRun, runChunk, type ChunkOutcome } from "../../src/sync/engine/run
 import { MemoryWorkStore, type WorkItem, type WorkStore } from "../../src/sync/engine/run-state";
 import { api, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
-import { addAccount, createConnection, engineDeps } from "../support/sync-fixture";
+import { addAccount, createConnection, engineDeps, rtAccount } from "../support/sync-fixture";
 
 const network = useSimulatorNetwork();
 let org: Awaited<ReturnType<typeof setupFirstOrganisation>>;
@@ -26,8 +26,7 @@ let b: ReturnType<typeof createRequestTrackerSimulator>;
 
 beforeAll(async () => {
   org = await setupFirstOrganisation();
-  const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
-  accounts = { a: await addAccount(org.token, rt("rt-a.sim.test")), b: await addAccount(org.token, rt("rt-b.sim.test")) };
+  accounts = { a: await addAccount(org.token, rtAccount("rt-a.sim.test")), b: await addAccount(org.token, rtAccount("rt-b.sim.test")) };
 });
 beforeEach(() => {
   // The seeded users and queues, without the seeded tickets: each test makes its own backlog.

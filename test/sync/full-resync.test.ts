@@ -10,15 +10,14 @@ import { createRequestTrackerSimulator } from "../../src/simulators/request-trac
 import { runSync } from "../../src/sync/engine/run-sync";
 import { setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
-import { addAccount, createConnection, engineDeps } from "../support/sync-fixture";
+import { addAccount, createConnection, engineDeps, rtAccount } from "../support/sync-fixture";
 
 const network = useSimulatorNetwork();
 let org: Awaited<ReturnType<typeof setupFirstOrganisation>>;
 let accounts: { a: string; b: string };
 beforeAll(async () => {
   org = await setupFirstOrganisation();
-  const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
-  accounts = { a: await addAccount(org.token, rt("rt-a.sim.test")), b: await addAccount(org.token, rt("rt-b.sim.test")) };
+  accounts = { a: await addAccount(org.token, rtAccount("rt-a.sim.test")), b: await addAccount(org.token, rtAccount("rt-b.sim.test")) };
 });
 
 describe("a full resync", () => {

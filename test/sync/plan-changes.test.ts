@@ -1,33 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Ticket } from "../../src/connectors/canonical";
+import { ticket } from "../support/canonical-ticket";
 import { connectionSettingsSchema, sideSettingsSchema } from "../../src/schemas/connections";
 import type { MappingRule } from "../../src/sync/engine/mapping-rules";
 import { planChanges, type PlanInput } from "../../src/sync/engine/plan-changes";
 import type { LinkState } from "../../src/sync/engine/types";
-
-function ticket(id: string, fields: Partial<Ticket> = {}): Ticket {
-  return {
-    id,
-    number: `#${id}`,
-    ticketType: "incident",
-    title: `Ticket ${id}`,
-    description: "Body",
-    status: { id: "1", name: "New" },
-    priority: { id: "3", name: "Moderate" },
-    requester: { id: null, name: "Carol", email: "carol@acme.example" },
-    company: null,
-    queue: { id: "q1", name: "Service Desk" },
-    assignee: null,
-    customFields: {},
-    partnerReference: null,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T10:00:00.000Z",
-    updatedBy: null,
-    closed: false,
-    extra: {},
-    ...fields,
-  };
-}
 
 const statusRule = (policy: MappingRule["conflictPolicy"] = "latest_wins"): MappingRule => ({
   id: "m-status",

@@ -9,7 +9,7 @@ import { connectionSyncStub, retryDelayMs } from "../../src/sync/connection-sync
 import { READ_ATTEMPTS } from "../../src/sync/engine/read-changes";
 import { api, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
-import { addAccount, createConnection } from "../support/sync-fixture";
+import { addAccount, createConnection, rtAccount } from "../support/sync-fixture";
 
 const network = useSimulatorNetwork();
 let org: Awaited<ReturnType<typeof setupFirstOrganisation>>;
@@ -19,10 +19,9 @@ const b = createRequestTrackerSimulator();
 
 beforeAll(async () => {
   org = await setupFirstOrganisation();
-  const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
   connectionId = await createConnection(
     org.organisation.id,
-    { source: { accountId: await addAccount(org.token, rt("rt-a.sim.test")) }, target: { accountId: await addAccount(org.token, rt("rt-b.sim.test")), settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } } },
+    { source: { accountId: await addAccount(org.token, rtAccount("rt-a.sim.test")) }, target: { accountId: await addAccount(org.token, rtAccount("rt-b.sim.test")), settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } } },
     { mappings: [{ sourceField: "title", targetField: "title", kind: "direct", direction: "source_to_target" }] },
   );
 });

@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Ticket } from "../../src/connectors/canonical";
+import { ticket as canonicalTicket } from "../support/canonical-ticket";
 import { connectionSettingsSchema, sideSettingsSchema } from "../../src/schemas/connections";
 import type { RunScope } from "../../src/schemas/run-scope";
 import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
@@ -15,31 +16,10 @@ import { runSync } from "../../src/sync/engine/run-sync";
 import { resolveStart } from "../../src/sync/engine/start-date";
 import { api, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
-import { addAccount, createConnection, engineDeps } from "../support/sync-fixture";
+import { addAccount, createConnection, engineDeps, rtAccount } from "../support/sync-fixture";
 
-function ticket(id: string, fields: Partial<Ticket> = {}): Ticket {
-  return {
-    id,
-    number: `#${id}`,
-    ticketType: "incident",
-    title: `Ticket ${id}`,
-    description: "Body",
-    status: { id: "1", name: "New" },
-    priority: { id: "3", name: "Moderate" },
-    requester: null,
-    company: null,
-    queue: { id: "q1", name: "Service Desk" },
-    assignee: null,
-    customFields: {},
-    partnerReference: null,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T10:00:00.000Z",
-    updatedBy: null,
-    closed: false,
-    extra: {},
-    ...fields,
-  };
-}
+// These tickets have no requester: the scope counts what filters leave out, not contacts.
+const ticket = (id: string, fields: Partial<Ticket> = {}): Ticket => canonicalTicket(id, { requester: null, ...fields });
 
 const excludedOf = (scope: RunScope, side: "source" | "target") => Object.fromEntries(scope[side].excluded.map((e) => [e.kind, { count: e.count, values: e.values }]));
 
@@ -117,8 +97,7 @@ let org: Awaited<ReturnType<typeof setupFirstOrganisation>>;
 let accounts: { a: string; b: string };
 beforeAll(async () => {
   org = await setupFirstOrganisation();
-  const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
-  accounts = { a: await addAccount(org.token, rt("scope-a.sim.test")), b: await addAccount(org.token, rt("scope-b.sim.test")) };
+  accounts = { a: await addAccount(org.token, rtAccount("scope-a.sim.test")), b: await addAccount(org.token, rtAccount("scope-b.sim.test")) };
 });
 
 /** Fresh platforms (the seed's tickets date from March 2024; the target starts empty). */

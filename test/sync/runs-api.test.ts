@@ -8,7 +8,7 @@ import { createDb } from "../../src/db/client";
 import { syncIssues } from "../../src/db/schema";
 import { addUser, api, createOrganisation, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
-import { addAccount, createConnection } from "../support/sync-fixture";
+import { addAccount, createConnection, rtAccount } from "../support/sync-fixture";
 
 const network = useSimulatorNetwork();
 let org: Awaited<ReturnType<typeof setupFirstOrganisation>>;
@@ -18,9 +18,8 @@ let b: ReturnType<typeof createRequestTrackerSimulator>;
 
 beforeAll(async () => {
   org = await setupFirstOrganisation();
-  const rt = (host: string) => ({ name: host, platform: "request-tracker", baseUrl: `https://${host}`, credentials: { kind: "basic", username: "lockstep", password: "lockstep-password" } });
-  const source = await addAccount(org.token, rt("rt-a.sim.test"));
-  const target = await addAccount(org.token, rt("rt-b.sim.test"));
+  const source = await addAccount(org.token, rtAccount("rt-a.sim.test"));
+  const target = await addAccount(org.token, rtAccount("rt-b.sim.test"));
   connectionId = await createConnection(
     org.organisation.id,
     { source: { accountId: source, settings: { filters: { queueIds: ["3"] } } }, target: { accountId: target, settings: { defaults: { queueId: "1", statusId: "new", priorityId: "0" } } } },
