@@ -48,6 +48,25 @@ describe("sign-in throttling", () => {
     expect((await attempt(user.email, PASSWORD, freshAddress())).status).toBe(303);
   });
 
+  it("counts a burst of parallel guesses as they arrive: no more than five are checked", async () => {
+    const user = await addUser(org.organisation.id, "admin");
+    const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(user.email, `parallel guess ${i}`, freshAddress())));
+    const statuses = guesses.map((g) => g.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(ACCOUNT_RULE.limit);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(12 - ACCOUNT_RULE.limit);
+    expect((await attempt(user.email, PASSWORD, freshAddress())).status).toBe(429);
+  });
+
+  it("does not count a successful sign-in against the client's address", async () => {
+    const ip = freshAddress();
+    for (let i = 0; i < ADDRESS_RULE.limit; i++) {
+      const user = await addUser(org.organisation.id, "viewer");
+      expect((await attempt(user.email, PASSWORD, ip)).status).toBe(303);
+    }
+    const user = await addUser(org.organisation.id, "viewer");
+    expect((await attempt(user.email, PASSWORD, ip)).status).toBe(303);
+  });
+
   it("answers an unknown email exactly as a known one, so the throttle reveals no account", async () => {
     const known = await addUser(org.organisation.id, "viewer");
     const unknown = `nobody-${Math.random().toString(36).slice(2)}@example.test`;

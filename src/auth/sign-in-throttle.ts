@@ -32,11 +32,28 @@ export class SignInThrottle extends DurableObject<Env> {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freedAt - now) / 1000)) };
   }
 
-  async fail(rule: ThrottleRule, now = Date.now()): Promise<ThrottleAnswer> {
-    this.table().exec("INSERT INTO failures (at) VALUES (?)", now);
+  /**
+   * Counts an attempt before its password is checked, if the window has room: the check and the
+   * count are one step inside the object, so a burst of parallel guesses cannot all pass the check
+   * before any is counted. Returns the attempt's id, for `forgive` when it succeeds.
+   */
+  async take(rule: ThrottleRule, now = Date.now()): Promise<ThrottleAnswer & { id?: number }> {
+    const answer = await this.check(rule, now);
+    if (!answer.allowed) return answer;
+    const { id } = this.table().exec<{ id: number }>("INSERT INTO failures (at) VALUES (?) RETURNING rowid AS id", now).one();
     // Forget this key once its window has passed, so idle keys hold no storage.
     await this.ctx.storage.setAlarm(Date.now() + rule.windowMs);
-    return this.check(rule, now);
+    return { allowed: true, id };
+  }
+
+  /** An attempt that succeeded (or was never made) is not a failure. */
+  async forgive(id: number): Promise<void> {
+    this.table().exec("DELETE FROM failures WHERE rowid = ?", id);
+  }
+
+  async fail(rule: ThrottleRule, now = Date.now()): Promise<ThrottleAnswer> {
+    const taken = await this.take(rule, now);
+    return taken.allowed ? this.check(rule, now) : taken;
   }
 
   async clear(): Promise<void> {
@@ -59,22 +76,37 @@ function throttles(ns: DurableObjectNamespace<SignInThrottle>, keys: SignInKeys)
   return list;
 }
 
-/** Seconds to wait before trying again, or null when an attempt may go ahead. */
-export async function signInRetryAfter(ns: DurableObjectNamespace<SignInThrottle>, keys: SignInKeys): Promise<number | null> {
-  const answers = await Promise.all(throttles(ns, keys).map(([stub, rule]) => stub.check(rule)));
+/** A sign-in attempt counted against each of its keys before the password is checked. */
+export type SignInAttempt = { taken: [DurableObjectStub<SignInThrottle>, number][] };
+
+/**
+ * Counts an attempt against the account and the address, or answers how many seconds to wait.
+ * Every attempt counts as a failure until `signInSucceeded` forgives it, so parallel guesses are
+ * counted as they arrive, not after their (slow) password checks.
+ */
+export async function takeSignInAttempt(
+  ns: DurableObjectNamespace<SignInThrottle>,
+  keys: SignInKeys,
+): Promise<{ retryAfter: number } | { attempt: SignInAttempt }> {
+  const list = throttles(ns, keys);
+  const answers = await Promise.all(list.map(([stub, rule]) => stub.take(rule)));
+  const taken: [DurableObjectStub<SignInThrottle>, number][] = [];
+  answers.forEach((answer, i) => {
+    if (answer.allowed && answer.id !== undefined) taken.push([list[i]![0], answer.id]);
+  });
   const waits = answers.flatMap((a) => (a.allowed ? [] : [a.retryAfterSeconds]));
-  return waits.length ? Math.max(...waits) : null;
+  if (!waits.length) return { attempt: { taken } };
+  // Refused by one key: the attempt is not made, so the others do not count it either.
+  await Promise.all(taken.map(([stub, id]) => stub.forgive(id)));
+  return { retryAfter: Math.max(...waits) };
 }
 
-export async function recordSignInFailure(ns: DurableObjectNamespace<SignInThrottle>, keys: SignInKeys): Promise<void> {
-  await Promise.all(throttles(ns, keys).map(([stub, rule]) => stub.fail(rule)));
-}
-
-/** A success forgets the account's failures only: the address's count stands, so a guesser
- * cannot reset it by signing in to an account of their own between guesses. */
-export async function recordSignInSuccess(ns: DurableObjectNamespace<SignInThrottle>, keys: SignInKeys): Promise<void> {
-  const [account] = throttles(ns, keys);
-  await account![0].clear();
+/** A success forgets the account's failures, and this attempt at the address; the address's
+ * other failures stand, so a guesser cannot reset them by signing in to an account of their own
+ * between guesses. */
+export async function signInSucceeded(attempt: SignInAttempt): Promise<void> {
+  const [account, ...addresses] = attempt.taken;
+  await Promise.all([account?.[0].clear(), ...addresses.map(([stub, id]) => stub.forgive(id))]);
 }
 
 /** The words shown with a 429: how long, in minutes a person can read. */

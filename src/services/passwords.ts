@@ -11,7 +11,7 @@ import { newId } from "../lib/ids";
 import { addSeconds, nowIso } from "../lib/time";
 import { ApiError, notFound } from "../api/error-codes";
 import { ROLE_RANK, type Principal } from "../auth/principal";
-import { recordSignInFailure, signInRetryAfter, throttledMessage, type SignInThrottle } from "../auth/sign-in-throttle";
+import { signInSucceeded, takeSignInAttempt, throttledMessage, type SignInThrottle } from "../auth/sign-in-throttle";
 import { auditEntry } from "./audit";
 import { assertStrongPassword } from "./password-strength";
 
@@ -47,15 +47,16 @@ export async function changeOwnPassword(
 ): Promise<PasswordChange> {
   const { db } = deps;
   const keys = { email: actor.userEmail, ip };
-  const retryAfter = await signInRetryAfter(deps.throttle, keys);
-  if (retryAfter !== null) throw new ApiError("rate_limited", throttledMessage(retryAfter), undefined, { "Retry-After": String(retryAfter) });
+  const taken = await takeSignInAttempt(deps.throttle, keys);
+  if ("retryAfter" in taken) throw new ApiError("rate_limited", throttledMessage(taken.retryAfter), undefined, { "Retry-After": String(taken.retryAfter) });
   const [user] = await db.select().from(users).where(and(eq(users.orgId, actor.orgId), eq(users.id, actor.userId))).limit(1);
   if (!user) throw notFound("User");
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    await recordSignInFailure(deps.throttle, keys);
+    // Counted as a failure when it was taken; it stays counted.
     await auditEntry(db, actor, { action: "user.password_change_failed", targetType: "user", targetId: user.id }, ip).run();
     throw new ApiError("invalid_input", "Invalid input: currentPassword: is not your current password", { fields: [{ path: "currentPassword", message: "is not your current password" }] });
   }
+  await signInSucceeded(taken.attempt);
   await assertStrongPassword(input.newPassword, [user.email, user.name, actor.orgName], "newPassword");
   const tokensRevoked = await liveTokenCount(db, user.id);
   await db.batch([

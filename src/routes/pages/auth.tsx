@@ -10,7 +10,7 @@ import { setupSchema } from "../../schemas/setup";
 import { auditEntry } from "../../services/audit";
 import { createSession, endSession } from "../../services/sessions";
 import { auditFailedSignIn, userForSignIn } from "../../services/sign-in";
-import { recordSignInFailure, recordSignInSuccess, signInRetryAfter, throttledMessage } from "../../auth/sign-in-throttle";
+import { signInSucceeded, takeSignInAttempt, throttledMessage } from "../../auth/sign-in-throttle";
 import { isSetUp, setUp } from "../../services/setup";
 import { LoginPage } from "../../../views/pages/login";
 import { SetupDonePage, SetupPage } from "../../../views/pages/setup";
@@ -63,14 +63,14 @@ export const authPages = new Hono<AppEnv>()
     if (!form.ok) return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={WRONG_CREDENTIALS} next={next} />, { status: 401 });
     // Throttled before anything is looked up: the same answer whether the account exists or not.
     const keys = { email: form.data.email, ip };
-    const retryAfter = await signInRetryAfter(c.env.SIGN_IN_THROTTLE, keys);
-    if (retryAfter !== null) {
-      c.header("Retry-After", String(retryAfter));
-      return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={throttledMessage(retryAfter)} next={next} />, { status: 429 });
+    const taken = await takeSignInAttempt(c.env.SIGN_IN_THROTTLE, keys);
+    if ("retryAfter" in taken) {
+      c.header("Retry-After", String(taken.retryAfter));
+      return render(c, "Sign in", <LoginPage csrf={csrfFor(c)} email={email} message={throttledMessage(taken.retryAfter)} next={next} />, { status: 429 });
     }
     const user = await userForSignIn(db, form.data.email, form.data.password);
     if (!user) {
-      await recordSignInFailure(c.env.SIGN_IN_THROTTLE, keys);
+      // The attempt was counted when it was taken: a failure stays counted.
       // An unknown email belongs to no organisation's log, so it goes to the Worker's log.
       if (!(await auditFailedSignIn(db, form.data.email, ip))) {
         console.warn(JSON.stringify({ event: "sign_in_failed_unknown_email", email: form.data.email, ip: ip ?? null }));
@@ -79,7 +79,7 @@ export const authPages = new Hono<AppEnv>()
     }
     const session = await createSession(db, user);
     await db.batch([session.insert, auditEntry(db, { orgId: user.orgId, userId: user.id, label: user.email }, { action: "session.signed_in" }, ip)]);
-    await recordSignInSuccess(c.env.SIGN_IN_THROTTLE, keys);
+    await signInSucceeded(taken.attempt);
     writeSessionCookie(c, session.token);
     return c.redirect(next, 303);
   })
