@@ -162,6 +162,8 @@ describe("refused deliveries queue nothing", () => {
     await snClient().updateTicket(incident.id, "incident", { priorityId: "2" });
     await sims.sn.webhooks.flush();
     expect(sims.sn.webhooks.sent.slice(1).map((s) => s.status)).toEqual([202]);
+    // Let the queued run finish while the simulators are still mounted.
+    await settle(sims, org.organisation.id, connectionId);
   });
 
   it("under a URL secret, the same body sent again answers 200 as a duplicate; the platform's next callback is queued", async () => {
