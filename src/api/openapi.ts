@@ -9,6 +9,7 @@ import { invalidInput } from "./on-error";
 import { ApiError, errorBodySchema, API_ERROR_STATUS, type ApiErrorCode } from "./error-codes";
 import type { AppEnv } from "../app-env";
 import { forbiddenNameError, isForbiddenKey } from "../lib/safe-keys";
+import { refuseUnknownKeys } from "./unknown-keys";
 import { hasRole } from "../auth/principal";
 
 const DOC = Symbol("openapi.doc");
@@ -77,10 +78,12 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => {
   const middleware = async (c: Parameters<typeof validator>[0], next: Next) => {
     const body: unknown = await c.req.json().catch(() => undefined); // malformed: the validator says so
     assertSafeJson(body);
+    refuseUnknownKeys(schema, body);
     return validator(c, next);
   };
   return Object.assign(middleware, { [INPUT]: validator[INPUT] });
 };
+
 
 /** Walks without recursion: a deeply nested body must not exhaust the stack (a 500). */
 function assertSafeJson(body: unknown): void {
@@ -95,7 +98,15 @@ function assertSafeJson(body: unknown): void {
   }
 }
 
-export const query = <T extends z.ZodType>(schema: T) => validated("query", schema);
+export const query = <T extends z.ZodType>(schema: T) => {
+  const validator = validated("query", schema);
+  const middleware = async (c: Parameters<typeof validator>[0], next: Next) => {
+    // A misspelt filter (`stauts=failed`) would list everything as if it were obeyed.
+    refuseUnknownKeys(schema, c.req.queries());
+    return validator(c, next);
+  };
+  return Object.assign(middleware, { [INPUT]: validator[INPUT] });
+};
 export const params = <T extends z.ZodType>(schema: T) => validated("param", schema);
 
 function toJsonSchema(schema: z.ZodType, io: "input" | "output") {

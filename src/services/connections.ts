@@ -12,6 +12,7 @@ import { addSeconds, nowIso } from "../lib/time";
 import { pageOf, type Page, type PageRequest } from "../lib/pagination";
 import { ApiError, notFound } from "../api/error-codes";
 import { invalidInput } from "../api/on-error";
+import { refuseUnknownKeys } from "../api/unknown-keys";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
 import { connectionSettingsSchema, sideSettingsSchema } from "../schemas/connections";
 import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "../schemas/connection-views";
@@ -267,6 +268,7 @@ export async function updateConnection(db: Db, actor: Principal, id: string, inp
   const changes: Partial<ConnectionRow> = { updatedAt: now };
   if (input.name !== undefined) changes.name = input.name;
   if (input.settings !== undefined) {
+    refuseUnknownKeys(connectionSettingsSchema, input.settings, ["settings"]);
     const settings = parseUnder(connectionSettingsSchema, mergeSettings(JSON.parse(visible.row.settings) as Plain, input.settings), ["settings"]);
     changes.settings = JSON.stringify(settings);
     // The Durable Object reads the cooldown from its own column.
@@ -282,6 +284,7 @@ export async function updateConnection(db: Db, actor: Principal, id: string, inp
       throw new ApiError("forbidden", `The ${side} side belongs to your partner: each organisation changes only its own side's settings.`);
     }
     const current = visible.sides.find((s) => s.side === side)!;
+    refuseUnknownKeys(sideSettingsSchema, input.side.settings, ["side", "settings"]);
     const settings = parseUnder(sideSettingsSchema, mergeSettings(JSON.parse(current.settings) as Plain, input.side.settings), ["side", "settings"]);
     sideUpdate = { side, settings: JSON.stringify(settings) };
   }

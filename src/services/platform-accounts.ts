@@ -11,6 +11,7 @@ import { nowIso } from "../lib/time";
 import { pageOf, type Page, type PageRequest } from "../lib/pagination";
 import { ApiError, notFound } from "../api/error-codes";
 import { invalidInput } from "../api/on-error";
+import { refuseUnknownKeys } from "../api/unknown-keys";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
 import { checkBaseUrl } from "../connectors/base-url";
 import { connectorFor } from "../connectors/registry";
@@ -36,6 +37,7 @@ const aad = (row: Pick<AccountRow, "orgId" | "id" | "platform" | "baseUrl">) => 
 /** Credentials typed for a new destination: only the non-empty values, parsed whole (no merge). */
 function credentialsRequired(connector: Connector<unknown, unknown>, input: Record<string, unknown>): Record<string, unknown> {
   const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null && v !== ""));
+  refuseUnknownKeys(connector.credentialsSchema, given, ["credentials"]);
   const result = connector.credentialsSchema.safeParse(given);
   if (result.success) return result.data as Record<string, unknown>;
   const fields = result.error.issues.map((issue) => ({ path: ["credentials", ...issue.path.map(String)].join("."), message: "enter it again for the new base URL" }));
@@ -53,7 +55,8 @@ function connectorOf(platform: string): Connector<unknown, unknown> {
 }
 
 /** Parses with `schema`, reporting failures under `prefix` (e.g. `credentials.privateKey`). */
-function parseUnder<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
+function parseUnder<T>(schema: z.ZodType<T>, value: unknown, prefix: string, given: unknown = value): T {
+  refuseUnknownKeys(schema, given, [prefix]);
   const result = schema.safeParse(value);
   if (!result.success) {
     throw invalidInput({ issues: result.error.issues.map((issue) => ({ ...issue, path: [prefix, ...issue.path] })) });
@@ -192,7 +195,7 @@ export async function updateAccount(
   let settings = currentSettings;
   if (input.name !== undefined) changes.name = input.name;
   if (input.baseUrl !== undefined) changes.baseUrl = checkedBaseUrl(input.baseUrl, deps.allowLoopbackHttp);
-  if (input.settings !== undefined) settings = parseUnder(connector.settingsSchema, { ...currentSettings, ...input.settings }, "settings") as Record<string, unknown>;
+  if (input.settings !== undefined) settings = parseUnder(connector.settingsSchema, { ...currentSettings, ...input.settings }, "settings", input.settings) as Record<string, unknown>;
   const replaced = Object.entries(input.credentials ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== "");
   const moved = changes.baseUrl !== undefined && changes.baseUrl !== row.baseUrl;
   let credentialsSet: string[];
@@ -204,7 +207,7 @@ export async function updateAccount(
     credentialsSet = credentialFieldsSet(fresh);
   } else if (replaced.length) {
     // "Leave blank to keep": merge the new values over the stored ones, then validate the whole.
-    const merged = parseUnder(connector.credentialsSchema, { ...(await decryptCredentials(deps, row)), ...Object.fromEntries(replaced) }, "credentials") as Record<string, unknown>;
+    const merged = parseUnder(connector.credentialsSchema, { ...(await decryptCredentials(deps, row)), ...Object.fromEntries(replaced) }, "credentials", Object.fromEntries(replaced)) as Record<string, unknown>;
     changes.credentialsCiphertext = await new SecretBox(deps.encryptionKey).encrypt(JSON.stringify(merged), aad(row));
     credentialsSet = credentialFieldsSet(merged);
   } else {
