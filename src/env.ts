@@ -93,3 +93,8 @@ export function alertEmailBinding(env: Env): SendEmail | undefined {
   const binding = (env as Env & { ALERT_EMAIL?: SendEmail }).ALERT_EMAIL;
   return binding && typeof binding.send === "function" ? binding : undefined;
 }
+
+/** Whether this install can email an alert at all: the binding and a sender, both. */
+export function canEmailAlerts(env: Env): boolean {
+  return Boolean(alertEmailBinding(env) && loadConfig(env).alertEmailFrom);
+}

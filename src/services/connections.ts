@@ -261,7 +261,35 @@ function parseUnder<T>(schema: z.ZodType<T>, value: unknown, prefix: string[]): 
   return result.data;
 }
 
-export async function updateConnection(db: Db, actor: Principal, id: string, input: UpdateConnectionInput, ip?: string | null): Promise<ConnectionView> {
+/** What the install can do that settings depend on: alert emails need an email binding. */
+export type InstallCapabilities = { alertEmail: boolean };
+
+/** Alert addresses on an install that sends no email would never hear of an alert. */
+function refuseUnsendableEmails(patch: Record<string, unknown>, capabilities: InstallCapabilities): void {
+  const alerts = patch["alerts"];
+  const emails = alerts && typeof alerts === "object" ? (alerts as Record<string, unknown>)["emails"] : undefined;
+  if (capabilities.alertEmail || !Array.isArray(emails) || emails.length === 0) return;
+  throw invalidInput({
+    issues: [
+      {
+        code: "custom",
+        path: ["settings", "alerts", "emails"],
+        message:
+          "this install sends no email (it has no ALERT_EMAIL binding and ALERT_EMAIL_FROM sender), so these addresses would never be told: leave it empty and use the webhook URL, or ask whoever runs Lockstep to set up email",
+        input: emails,
+      },
+    ],
+  });
+}
+
+export async function updateConnection(
+  db: Db,
+  actor: Principal,
+  id: string,
+  input: UpdateConnectionInput,
+  ip?: string | null,
+  capabilities: InstallCapabilities = { alertEmail: false },
+): Promise<ConnectionView> {
   const scope = scopeOf(actor);
   const visible = await findVisibleConnection(db, scope, id);
   const now = nowIso();
@@ -270,6 +298,7 @@ export async function updateConnection(db: Db, actor: Principal, id: string, inp
   if (input.settings !== undefined) {
     refuseUnknownKeys(connectionSettingsSchema, input.settings, ["settings"]);
     const settings = parseUnder(connectionSettingsSchema, mergeSettings(JSON.parse(visible.row.settings) as Plain, input.settings), ["settings"]);
+    refuseUnsendableEmails(input.settings, capabilities);
     changes.settings = JSON.stringify(settings);
     // The Durable Object reads the cooldown from its own column.
     changes.manualCooldownSeconds = settings.manualCooldownSeconds;

@@ -1,6 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRequestTrackerSimulator } from "../../src/simulators/request-tracker/app";
 import { picklistCache } from "../../src/db/schema";
+import type { Principal } from "../../src/auth/principal";
+import { updateConnection } from "../../src/services/connections";
 import { addUser, api, Browser, createOrganisation, db, setupFirstOrganisation } from "../helpers";
 import { useSimulatorNetwork } from "../support/simulator-network";
 
@@ -149,17 +151,35 @@ describe("connection settings page", () => {
       "bidirectionalCreation.filter.operator": "equals",
       "bidirectionalCreation.filter.value": "General",
       manualCooldownSeconds: "300",
-      "alerts.emails": "ops@contoso.test, noc@acme.test",
-      "alerts.webhookUrl": "",
+      "alerts.emails": "",
+      "alerts.webhookUrl": "https://hooks.contoso.test/lockstep",
     });
     expect(saved.status).toBe(303);
     const seenByA = (await mySide(a.token)).connection.settings;
     expect(seenByA).toMatchObject({
       bidirectionalCreation: { enabled: true, filter: { field: "queue", operator: "equals", value: "General" } },
       manualCooldownSeconds: 300,
-      alerts: { emails: ["ops@contoso.test", "noc@acme.test"] },
+      alerts: { emails: [], webhookUrl: "https://hooks.contoso.test/lockstep" },
     });
-    expect(seenByA.alerts.webhookUrl).toBeUndefined();
+  });
+
+  it("refuses alert addresses on an install that sends no email, saying why", async () => {
+    const contoso = await signedIn(b.email);
+    const csrf = await contoso.csrfFrom(`/connections/${connectionId}/settings`);
+    const page = await (await contoso.fetch(`/connections/${connectionId}/settings`, { headers: HTML })).text();
+    expect(page).toContain("This install sends no email");
+    const before = (await mySide(b.token)).connection.settings;
+    const refused = await contoso.post(`/connections/${connectionId}/settings/shared`, { _csrf: csrf, "alerts.emails": "ops@contoso.test", manualCooldownSeconds: "120" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/<p class="field-error">This install sends no email/);
+    const viaApi = await api(`/connections/${connectionId}`, b.token, { method: "PATCH", json: { settings: { alerts: { emails: ["ops@contoso.test"] } } } });
+    expect(viaApi.status).toBe(400);
+    expect(((await viaApi.json()) as { error: { details: { fields: { path: string }[] } } }).error.details.fields[0]!.path).toBe("settings.alerts.emails");
+    expect((await mySide(b.token)).connection.settings).toEqual(before);
+    // Where the install can send, the same addresses are kept.
+    const principal: Principal = { orgId: b.organisation.id, orgName: "Contoso", userId: b.owner.id, userName: "Contoso Owner", userEmail: b.email, role: "owner", via: "token" };
+    const saved = await updateConnection(db(), principal, connectionId, { settings: { alerts: { emails: ["ops@contoso.test"] } } }, null, { alertEmail: true });
+    expect(saved.settings.alerts.emails).toEqual(["ops@contoso.test"]);
   });
 
   it("never lets one organisation change the partner's side", async () => {

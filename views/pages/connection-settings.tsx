@@ -141,7 +141,7 @@ export function SideSettingsFields({
   );
 }
 
-function SharedSettingsFields({ settings, errors, targetFields }: { settings: ConnectionSettings; errors: FieldErrors; targetFields: Choice[] }) {
+function SharedSettingsFields({ settings, errors, targetFields, alertEmail }: { settings: ConnectionSettings; errors: FieldErrors; targetFields: Choice[]; alertEmail: boolean }) {
   const filter = settings.bidirectionalCreation.filter;
   return (
     <>
@@ -182,7 +182,11 @@ function SharedSettingsFields({ settings, errors, targetFields }: { settings: Co
           <textarea id="field-alerts-emails" name="alerts.emails" rows={3} aria-describedby="field-alerts-emails-help" aria-invalid={errors["alerts.emails"] ? "true" : undefined}>
             {settings.alerts.emails.join("\n")}
           </textarea>
-          <p class="help" id="field-alerts-emails-help">One address per line (or comma-separated), at most 20.</p>
+          <p class="help" id="field-alerts-emails-help">
+            {alertEmail
+              ? "One address per line (or comma-separated), at most 20. Empty: the owners and admins of both organisations."
+              : "This install sends no email (it has no email binding), so alerts go to the webhook URL only. Addresses are refused until email is set up."}
+          </p>
           {errors["alerts.emails"] ? <p class="field-error">{errors["alerts.emails"]}</p> : null}
         </div>
         <Field name="alerts.webhookUrl" label="Webhook URL" type="url" value={settings.alerts.webhookUrl} errors={errors} help="Receives a JSON POST for each alert. Empty: no webhook." />
@@ -203,6 +207,7 @@ export function ConnectionSettingsPage({
   sharedSettings,
   sideErrors = {},
   sharedErrors = {},
+  alertEmail = false,
   message,
 }: {
   principal: Principal;
@@ -216,6 +221,8 @@ export function ConnectionSettingsPage({
   sharedSettings: ConnectionSettings;
   sideErrors?: FieldErrors;
   sharedErrors?: FieldErrors;
+  /** Whether the install can email alerts. */
+  alertEmail?: boolean;
   message?: string | undefined;
 }) {
   const canEdit = principal.role !== "viewer";
@@ -271,7 +278,7 @@ export function ConnectionSettingsPage({
         <h2>Shared by both sides</h2>
         <p class="help">Either organisation's admins may change these; both audit logs record it.</p>
         <EditableForm canEdit={canEdit} action={`${base}/shared`} csrf={csrf} submit="Save shared settings">
-          <SharedSettingsFields settings={sharedSettings} errors={sharedErrors} targetFields={targetFields} />
+          <SharedSettingsFields settings={sharedSettings} errors={sharedErrors} targetFields={targetFields} alertEmail={alertEmail} />
         </EditableForm>
       </div>
     </section>

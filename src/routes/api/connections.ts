@@ -3,6 +3,7 @@
 // mounted from their own files under the same paths.
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
+import { canEmailAlerts } from "../../env";
 import { describe, jsonBody, params, query } from "../../api/openapi";
 import { scopeOf } from "../../auth/principal";
 import { pageSchema } from "../../lib/pagination";
@@ -76,7 +77,11 @@ export const connectionsApi = new Hono<AppEnv>()
     params(idParamSchema),
     jsonBody(updateConnectionSchema),
     async (c) =>
-      c.json(await updateConnection(c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP")))),
+      c.json(
+        await updateConnection(c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP")), {
+          alertEmail: canEmailAlerts(c.env),
+        }),
+      ),
   )
   .delete(
     "/connections/:id",

@@ -4,6 +4,7 @@
 // removed (null), an unticked box is false, no ticked box is an empty list.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../app-env";
+import { canEmailAlerts } from "../../env";
 import { requireRole } from "../../auth/authenticate";
 import { scopeOf } from "../../auth/principal";
 import { connectorFor } from "../../connectors/registry";
@@ -142,6 +143,7 @@ async function settingsPage(c: Context<AppEnv>, id: string, state: PageState = {
       sharedSettings={state.shared ? asTyped(connectionSettingsSchema, connection.settings, state.shared) : connection.settings}
       sideErrors={state.sideErrors}
       sharedErrors={state.sharedErrors}
+      alertEmail={canEmailAlerts(c.env)}
       message={failed ? "Nothing was saved: please correct the fields below." : undefined}
     />,
     { active: "/connections", status: failed ? 400 : 200 },
@@ -173,7 +175,7 @@ export const connectionSettingsPages = new Hono<AppEnv>()
     const id = c.req.param("id");
     const patch = sharedPatch(await formValues(c));
     try {
-      await updateConnection(c.get("db"), signedIn(c), id, { settings: patch }, c.req.header("CF-Connecting-IP"));
+      await updateConnection(c.get("db"), signedIn(c), id, { settings: patch }, c.req.header("CF-Connecting-IP"), { alertEmail: canEmailAlerts(c.env) });
     } catch (err) {
       const errors = fieldErrorsOf(err, { prefix: "settings.", rename: formField });
       if (!errors) throw err;
