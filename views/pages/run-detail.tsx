@@ -154,7 +154,7 @@ export function RunDetailPage({
           <dd><RunCounts run={run} /></dd>
         </dl>
         {going ? <div aria-live="polite"><RunProgressBar run={run} /></div> : null}
-        {run.errorCode ? <ErrorExplained code={run.errorCode} message={run.errorMessage} vendorMessage={null} advice={run.advice} /> : null}
+        {run.errorCode ? <ErrorExplained code={run.errorCode} message={run.errorMessage} vendorMessage={null} advice={run.advice} /> : run.errorMessage ? <p>{run.errorMessage}</p> : null}
         {run.scope && !going ? (
           <>
             <h3>What it looked at</h3>
