@@ -69,7 +69,9 @@ export type ConnectorFacts = {
   rateLimit: { requests: number; perSeconds: number; concurrency: number; enforced: boolean; source: string };
   /** Largest attachment the platform takes, in bytes (null: no documented limit). */
   maxAttachmentBytes: number | null;
-  supports: { timeEntries: boolean; partnerReference: boolean; originalTimestamps: boolean };
+  /** `timeEntryMember` / `timeEntryWorkRole`: a time entry written here takes the member (work
+   * role) given; where not, the side's default member (work role) would do nothing, so it is refused. */
+  supports: { timeEntries: boolean; partnerReference: boolean; originalTimestamps: boolean; timeEntryMember: boolean; timeEntryWorkRole: boolean };
   /**
    * Where Lockstep's marker on each kind of copy it writes lives (how it recognises its own
    * copies, so a copy whose answer was lost is never written twice), in the admin's words, and

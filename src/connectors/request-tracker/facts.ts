@@ -21,10 +21,11 @@ export const requestTrackerFacts: ConnectorFacts = {
   noteTypes: NOTE_TYPES,
   copyMarkers: {
     ...SHARED_COPY_MARKERS,
-    // Time is TimeTaken on a comment; only an admin-made transaction custom field could hide it.
+    // Time is TimeTaken on a comment (always the API user's, no work role); only an admin-made
+    // transaction custom field could hide the marker.
     timeEntries: { where: "The last line of the time entry's comment: “[Lockstep tel_…]”, kept short; RT records time on a comment, which has no hidden field.", visible: true },
   },
-  supports: { timeEntries: true, partnerReference: true, originalTimestamps: false },
+  supports: { timeEntries: true, partnerReference: true, originalTimestamps: false, timeEntryMember: false, timeEntryWorkRole: false },
   // RT has no webhooks in core: a Scrip posts the ticket id to a URL holding a secret.
   webhooks: { kind: "url-secret" },
   credentialHelp: {

@@ -33,6 +33,9 @@ export const servicenowFacts: ConnectorFacts = {
     timeEntries: true,
     partnerReference: true,
     originalTimestamps: false,
+    // task_time_worked has a user, and no work role.
+    timeEntryMember: true,
+    timeEntryWorkRole: false,
   },
   // No outbound webhooks of its own: the admin adds a Business Rule (script in webhook.ts) that
   // signs timestamp + body with HMAC-SHA256 (GlideCertificateEncryption.generateMac), Zendesk style.
