@@ -47,7 +47,7 @@ const connection = () =>
 
 const run = (connectionId: string) => runSync(engineDeps(), { connectionId, mode: "quick", trigger: "manual", since: SINCE });
 
-type ApiItem = { outcome: string; sourceTicketId: string | null; errorCode: string | null; reason: string | null; children: { comments?: { synced: number } } };
+type ApiItem = { outcome: string; sourceTicketId: string | null; targetTicketId: string | null; errorCode: string | null; reason: string | null; children: { comments?: { synced: number } } };
 const itemsOf = async (runId: string) => ((await (await api(`/runs/${runId}`, org.token)).json()) as { items: ApiItem[] }).items;
 
 describe("a linked ticket that fails on one field", () => {
@@ -69,15 +69,15 @@ describe("a linked ticket that fails on one field", () => {
     expect((await client("rt-fb.sim.test").getTicket(copy.id, "ticket")).status?.id).not.toBe("rejected");
 
     const item = (await itemsOf(result.runId)).find((i) => i.sourceTicketId === source.id)!;
-    expect(item).toMatchObject({ outcome: "failed", errorCode: "value_not_mapped", children: { comments: { synced: 1 } } });
-    expect(item.reason).toMatch(/comments, attachments and time entries were still carried/);
+    expect(item).toMatchObject({ outcome: "failed", errorCode: "value_not_mapped", targetTicketId: copy.id, children: { comments: { synced: 1 } } });
+    expect(item.reason).toMatch(/fields were not synced; its comments, attachments and time entries still travel/);
 
     const browser = new Browser();
     await browser.signIn(org.email);
     const html = await (await browser.fetch(`/runs/${result.runId}?outcome=failed`, { headers: { Accept: "text/html" } })).text();
     expect(html).toContain("value_not_mapped");
     expect(html).toContain("Comments: 1 synced");
-    expect(html).toContain("were still carried");
+    expect(html).toContain("still travel");
 
     // The ticket is retried next run: the comment is not carried twice.
     await run(id);

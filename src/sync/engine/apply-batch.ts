@@ -149,7 +149,11 @@ async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionCo
   // A ticket created just now (not a create resumed or looked up) has nothing of its own yet.
   const fresh = op.kind === "create" && item?.outcome === "created" && !op.resumeLinkId && !op.lookUpFirst ? op.on : null;
   const descriptions: Partial<Record<Side, string>> = op.kind === "create" ? { [otherSide(op.on)]: op.from.description } : { [op.side]: op.ticket.description };
-  if (failedPair && item) item.reason = "Its fields were not written; its comments, attachments and time entries were still carried.";
+  if (failedPair && item) {
+    // A failure planned for one ticket names only that one: the item names the pair.
+    Object.assign(item, { sourceTicketId: failedPair.sourceTicketId, targetTicketId: failedPair.targetTicketId, sourceNumber: failedPair.sourceNumber, targetNumber: failedPair.targetNumber });
+    item.reason = "Its fields were not synced; its comments, attachments and time entries still travel (counts beside).";
+  }
   const comments = await childSafely(() => syncComments(db, context, link, fresh, descriptions));
   const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments, fresh));
   const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf, fresh));
