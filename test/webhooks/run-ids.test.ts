@@ -59,6 +59,8 @@ describe("the run id in a 202", () => {
     const { run } = await runById(answer.runId);
     expect(run).toMatchObject({ status: "no_tickets" });
     expect(run!.errorMessage).toMatch(/paused before this run started/);
+    // It read nothing, so it does not say what it looked at.
+    expect((run as unknown as { scope: unknown }).scope).toBeNull();
   });
 
   it("of a manual run joined to a cron run already waiting leads to that run, which does the full resync asked for", async () => {

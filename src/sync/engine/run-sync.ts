@@ -126,7 +126,8 @@ export async function runChunk(deps: EngineDeps, store: WorkStore, budget: Chunk
     // Paused after an automatic (or webhook) run was asked for: it does nothing, and leaves no
     // trace but its row where it has one, which says why.
     if (context.status === "paused" && (!state.recorded || state.request.trigger === "webhook")) {
-      if (state.recorded) await finishStatement(db, state, "no_tickets", emptyRunCounts(), undefined, PAUSED_BEFORE_START).run();
+      // It read nothing, so it records no scope (which would say what it looked at).
+      if (state.recorded) await finishStatement(db, { ...state, scope: undefined }, "no_tickets", emptyRunCounts(), undefined, PAUSED_BEFORE_START).run();
       await store.clear();
       return { kind: "finished", result: { runId, status: "no_tickets", counts: emptyRunCounts() } };
     }
