@@ -261,6 +261,12 @@ describe("comments and time", () => {
     expect(entries.find((e) => e.id === copy.id)).toMatchObject({ notes: "Reset the VPN", reference: "tel_01xyz" });
     expect(entries.find((e) => e.id === bare.id)).toMatchObject({ notes: "", reference: "tel_01abc" });
     expect(entries.filter((e) => e.id !== copy.id && e.id !== bare.id).every((e) => e.reference === null)).toBe(true);
+    // The copies are time, not comments to carry back; a person's time comment still is one.
+    const mine = await client.addTimeEntry!("4", "ticket", { start: "2024-03-01T12:00:00Z", minutes: 5, memberId: null, workRoleId: null, notes: "Called the user" });
+    const comments = await client.listComments("4", "ticket");
+    expect(comments.map((c) => c.id)).toContain(mine.id);
+    expect(comments.map((c) => c.id)).not.toContain(copy.id);
+    expect(comments.map((c) => c.id)).not.toContain(bare.id);
   });
 });
 

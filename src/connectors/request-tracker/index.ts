@@ -6,7 +6,7 @@ import { bytesToBase64, base64ToBytes } from "../../lib/encoding";
 import type { Ref } from "../canonical";
 import type { Connector, ConnectorClient, ConnectorContext } from "../contract";
 import { ConnectorError } from "../errors";
-import { withReference } from "../copy-reference";
+import { splitReference, withReference } from "../copy-reference";
 import { RtApi, cursorSchema, sqlDate, sqlQuote } from "./api";
 import { attachment, descriptionOf, postMessage, ticketAttachments, ticketMessages, transactionParts, uploadFile, type TicketMessages } from "./api-messages";
 import type { RtAttachmentItem, RtTicket } from "./api-schemas";
@@ -188,6 +188,9 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
       const { history, texts } = await messagesOf(ticketId);
       return history.filter((t) => t.Type === "Correspond" || t.Type === "Comment").flatMap((txn) => {
         const text = texts.get(txn.id);
+        // A time entry Lockstep copied here is a comment too: it is time, not a comment to carry
+        // back (it would come home as an echo).
+        if (text && txn.TimeTaken !== 0 && splitReference(text.Content).reference !== null) return [];
         return text && text.Content !== "" ? [commentFromRt(txn, text)] : [];
       });
     },
