@@ -155,8 +155,10 @@ export class ConnectionSync extends DurableObject<Env> {
       let joined = ask.hints?.length && !pending.hintsDropped ? withHints(pending, ask.hints) : pending;
       // The run waiting does what each asker asked: a full resync covers a quick one, and the
       // earliest start asked for covers the later ones.
-      const widened = (ask.mode === "full" && joined.mode !== "full") || (ask.since !== undefined && (joined.since === undefined || ask.since < joined.since));
-      if (widened) joined = { ...joined, mode: ask.mode === "full" ? "full" : joined.mode, since: ask.since !== undefined && (joined.since === undefined || ask.since < joined.since) ? ask.since : joined.since };
+      const mode = ask.mode === "full" ? "full" : joined.mode;
+      const since = ask.since !== undefined && (joined.since === undefined || ask.since < joined.since) ? ask.since : joined.since;
+      const widened = mode !== joined.mode || since !== joined.since;
+      if (widened) joined = { ...joined, mode, since };
       // The asker is told the waiting run's id, so it must lead somewhere: a cron run waiting
       // without a row (it would get one only on finding work) is recorded now.
       if (shownTo(ask) && !recordedAtIntake(joined)) {
