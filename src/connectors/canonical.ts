@@ -100,7 +100,11 @@ export const timeEntrySchema = z.object({
   minutes: z.number().int().nonnegative(),
   member: personSchema.nullable(),
   workRole: refSchema.nullable(),
-  notes: z.string(),
+  notes: z.string().describe("What the person wrote, without any copy marker the connector keeps in the same field."),
+  reference: z
+    .string()
+    .nullable()
+    .describe("The copy marker written with the entry (Lockstep's id of the record it copies), read back from wherever the connector keeps it (facts.copyMarkers); null on entries that are not Lockstep's copies."),
   extra: extraSchema,
 });
 export type TimeEntry = z.infer<typeof timeEntrySchema>;
@@ -111,6 +115,7 @@ export const timeEntryWriteSchema = z.object({
   memberId: z.string().nullable(),
   workRoleId: z.string().nullable(),
   notes: z.string(),
+  reference: z.string().nullish().describe("The copy marker to keep with the entry, where the platform's users do not read it if it has such a place; read back as TimeEntry.reference."),
 });
 export type TimeEntryWrite = z.infer<typeof timeEntryWriteSchema>;
 

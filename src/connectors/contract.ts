@@ -46,6 +46,14 @@ export type ConnectorWebhook = {
   setup(input: { url: string; secret: string }): { steps: string[]; script?: string };
 };
 
+export type CopyMarker = { where: string; visible: boolean };
+
+/** The comment and attachment markers, the same on every platform (the engine writes them). */
+export const SHARED_COPY_MARKERS = {
+  comments: { where: "In the line the copy starts with: “<author> wrote on <date> (Lockstep ref cml_…):”, which also says who wrote it.", visible: true },
+  attachments: { where: "None: a copied file is recognised by its name and content hash.", visible: false },
+} as const satisfies Record<"comments" | "attachments", CopyMarker>;
+
 /** Facts about a platform, as data (after Nango's provider files): used by engine, pages and DO. */
 export type ConnectorFacts = {
   key: string;
@@ -61,7 +69,16 @@ export type ConnectorFacts = {
   rateLimit: { requests: number; perSeconds: number; concurrency: number; enforced: boolean; source: string };
   /** Largest attachment the platform takes, in bytes (null: no documented limit). */
   maxAttachmentBytes: number | null;
-  supports: { timeEntries: boolean; partnerReference: boolean; originalTimestamps: boolean };
+  /** `timeEntryMember` / `timeEntryWorkRole`: a time entry written here takes the member (work
+   * role) given; where not, the side's default member (work role) would do nothing, so it is refused. */
+  supports: { timeEntries: boolean; partnerReference: boolean; originalTimestamps: boolean; timeEntryMember: boolean; timeEntryWorkRole: boolean };
+  /**
+   * Where Lockstep's marker on each kind of copy it writes lives (how it recognises its own
+   * copies, so a copy whose answer was lost is never written twice), in the admin's words, and
+   * whether the platform's users see it. A platform with a field people do not read keeps it
+   * there; one without keeps it short, at the end of the text.
+   */
+  copyMarkers: Record<"comments" | "attachments" | "timeEntries", CopyMarker>;
   /** How the platform's change events prove they are genuine; null: it pushes nothing. */
   webhooks: WebhookScheme | null;
   /** The platform's note types and whether each is visible to the customer. */

@@ -70,7 +70,7 @@ export const runItemSchema = z
     targetTicketId: z.string().nullable(),
     sourceNumber: z.string().nullable(),
     targetNumber: z.string().nullable(),
-    reason: z.string().nullable(),
+    reason: z.string().nullable().describe("Why it was skipped, or for a failed ticket what became of its comments, attachments and time entries (they still travel for a linked pair whose fields failed; they wait when the copy could not be created)."),
     errorCode: z.string().nullable(),
     errorMessage: z.string().nullable(),
     vendorMessage: z.string().nullable(),

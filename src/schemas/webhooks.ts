@@ -60,7 +60,7 @@ export const createdSecretSchema = z
 export const webhookAnswerSchema = z.object({
   accepted: z.boolean(),
   queued: z.boolean().describe("Whether a sync of the named tickets is queued."),
-  runId: z.string().optional(),
+  runId: z.string().optional().describe("The run that syncs them, shown at GET /api/v1/runs/{id} from this answer on (queued, then what it found, \"no_tickets\" included). A run already waiting takes the call along, so calls close together name the same run."),
   duplicate: z.boolean().optional().describe("The delivery id was seen before: nothing is queued again."),
   reason: z.enum(["paused", "automatic_sync_off", "not_active", "no_tickets_named"]).optional(),
   message: z.string(),

@@ -18,6 +18,8 @@ import { connectionSettingsSchema, sideSettingsSchema } from "../schemas/connect
 import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "../schemas/connection-views";
 import { assertSafeNames } from "../lib/safe-keys";
 import { auditEntry, type AuditInput } from "./audit";
+import { childSettingIssues } from "./child-settings-checks";
+import { connectorFor } from "../connectors/registry";
 
 type ConnectionRow = typeof connections.$inferSelect;
 type SideRow = typeof connectionSides.$inferSelect;
@@ -315,6 +317,11 @@ export async function updateConnection(
     const current = visible.sides.find((s) => s.side === side)!;
     refuseUnknownKeys(sideSettingsSchema, input.side.settings, ["side", "settings"]);
     const settings = parseUnder(sideSettingsSchema, mergeSettings(JSON.parse(current.settings) as Plain, input.side.settings), ["side", "settings"]);
+    // What the platforms cannot honour is refused now, not saved to do nothing in every run.
+    const partner = visible.sides.find((s) => s.side !== side);
+    const facts = (platform: string | null | undefined) => (platform ? connectorFor(platform)?.facts ?? null : null);
+    const issues = childSettingIssues(sideSettingsSchema.parse(JSON.parse(current.settings)), settings, facts(current.platform), facts(partner?.platform));
+    if (issues.length) throw invalidInput({ issues: issues.map((i) => ({ code: "custom", path: ["side", "settings", ...i.path], message: i.message, input: undefined })) });
     sideUpdate = { side, settings: JSON.stringify(settings) };
   }
   const details = {

@@ -152,25 +152,30 @@ export class ConnectionSync extends DurableObject<Env> {
     // A run already waiting (or a retry waiting out its backoff) takes this request along.
     const pending = await this.ctx.storage.get<Pending>(PENDING_KEY);
     if (pending) {
-      if (ask.hints?.length && !pending.hintsDropped) await this.ctx.storage.put(PENDING_KEY, withHints(pending, ask.hints));
+      let joined = ask.hints?.length && !pending.hintsDropped ? withHints(pending, ask.hints) : pending;
+      // The run waiting does what each asker asked: a full resync covers a quick one, and the
+      // earliest start asked for covers the later ones.
+      const mode = ask.mode === "full" ? "full" : joined.mode;
+      const since = ask.since !== undefined && (joined.since === undefined || ask.since < joined.since) ? ask.since : joined.since;
+      const widened = mode !== joined.mode || since !== joined.since;
+      if (widened) joined = { ...joined, mode, since };
+      // The asker is told the waiting run's id, so it must lead somewhere: a cron run waiting
+      // without a row (it would get one only on finding work) is recorded now.
+      if (shownTo(ask) && !recordedAtIntake(joined)) {
+        await db.insert(syncRuns).values(queuedRow(joined)).onConflictDoNothing();
+        joined = { ...joined, recorded: true };
+      } else if (widened && recordedAtIntake(joined)) {
+        await db.update(syncRuns).set({ mode: joined.mode, since: joined.since ?? null }).where(eq(syncRuns.id, joined.runId));
+      }
+      if (joined !== pending) await this.ctx.storage.put(PENDING_KEY, joined);
       return { kind: "queued", runId: pending.runId };
     }
     const runId = newId("run");
-    // A manual run shows as queued at once; an automatic one gets its row when it finds work.
-    if (ask.trigger === "manual") {
-      await db.insert(syncRuns).values({
-        id: runId,
-        connectionId: ask.connectionId,
-        mode: ask.mode,
-        trigger: ask.trigger,
-        status: "queued",
-        since: ask.since ?? null,
-        requestedBy: ask.requestedBy ?? null,
-        startedAt: nowIso(),
-      });
-    }
     const { hints, ...request } = ask;
-    const waiting = withHints({ ...request, runId }, hints ?? []);
+    // A run whose id is handed out (manual, webhook) shows as queued at once, and stays in the
+    // history whatever it finds; a cron run gets its row when it finds work.
+    const waiting = withHints({ ...request, runId, ...(shownTo(ask) ? { recorded: true } : {}) }, hints ?? []);
+    if (waiting.recorded) await db.insert(syncRuns).values(queuedRow(waiting));
     await this.ctx.storage.put(PENDING_KEY, waiting);
     // A run under way keeps its own schedule (it may be waiting out a Retry-After); this one
     // starts when it is over.
@@ -328,6 +333,23 @@ function withHints(pending: Pending, hints: TicketHint[]): Pending {
     return { ...rest, hintsDropped: true };
   }
   return byKey.size ? { ...pending, hints: [...byKey.values()] } : pending;
+}
+
+/** Whether the asker is told the run's id (an API answer, a page, a webhook's 202): the cron is not. */
+const shownTo = (ask: RunAsk) => ask.trigger !== "automatic";
+const recordedAtIntake = (pending: Pending) => pending.recorded === true || pending.trigger === "retry";
+
+function queuedRow(pending: Pending) {
+  return {
+    id: pending.runId,
+    connectionId: pending.connectionId,
+    mode: pending.mode,
+    trigger: pending.trigger,
+    status: "queued" as const,
+    since: pending.since ?? null,
+    requestedBy: pending.requestedBy ?? null,
+    startedAt: nowIso(),
+  };
 }
 
 /** Named by the creating organisation and the connection, so both partners reach the same object. */

@@ -205,6 +205,18 @@ describe("ConnectWise connector: notes, documents, time, contacts", () => {
     expect(await client.listTimeEntries!("100", "ticket")).toHaveLength(2);
   });
 
+  it("keeps a time entry copy's reference in its Internal Notes, out of the notes people read, and reads it back", async () => {
+    const { client, sim } = setupConnectWise();
+    const added = await client.addTimeEntry!("100", "ticket", { start: "2024-05-02T09:00:00.000Z", minutes: 30, memberId: "141", workRoleId: null, notes: "Swapped the drive.", reference: "tel_01abc" });
+    expect(added).toMatchObject({ notes: "Swapped the drive.", reference: "tel_01abc" });
+    const stored = sim.store.timeEntries.find((e) => String(e.id) === added.id)!;
+    expect(stored).toMatchObject({ notes: "Swapped the drive.", internalNotes: "Lockstep ref tel_01abc" });
+    const listed = await client.listTimeEntries!("100", "ticket");
+    expect(listed.find((e) => e.id === added.id)).toMatchObject({ notes: "Swapped the drive.", reference: "tel_01abc" });
+    // An entry a person logged carries no reference, whatever its internal notes say.
+    expect(listed.find((e) => e.id !== added.id)!.reference).toBeNull();
+  });
+
   it("finds a contact by email, whatever the case, and answers null for an unknown address", async () => {
     const { client } = setupConnectWise();
     expect(await client.findContactByEmail("Grace.Hopper@AcmeCorp.example")).toEqual({ id: "301", name: "Grace Hopper", email: "grace.hopper@acmecorp.example" });

@@ -249,6 +249,25 @@ describe("comments and time", () => {
     expect(entries.at(-1)).toMatchObject({ id: entry.id, minutes: 45, notes: "Remote session" });
     expect(sim.store.ticket(4)!.TimeWorked).toBe(45 + 30);
   });
+
+  it("ends a time entry copy's comment with a short reference, and reads it back apart from the notes", async () => {
+    const client = connect();
+    const copy = await client.addTimeEntry!("4", "ticket", { start: "2024-03-01T10:00:00Z", minutes: 20, memberId: null, workRoleId: null, notes: "Reset the VPN", reference: "tel_01xyz" });
+    const bare = await client.addTimeEntry!("4", "ticket", { start: "2024-03-01T11:00:00Z", minutes: 10, memberId: null, workRoleId: null, notes: "", reference: "tel_01abc" });
+    const texts = sim.store.attachments.filter((a) => a.ContentType === "text/plain").map((a) => new TextDecoder().decode(a.Content));
+    expect(texts).toContain("Reset the VPN\n[Lockstep tel_01xyz]");
+    expect(texts).toContain("[Lockstep tel_01abc]");
+    const entries = await client.listTimeEntries!("4", "ticket");
+    expect(entries.find((e) => e.id === copy.id)).toMatchObject({ notes: "Reset the VPN", reference: "tel_01xyz" });
+    expect(entries.find((e) => e.id === bare.id)).toMatchObject({ notes: "", reference: "tel_01abc" });
+    expect(entries.filter((e) => e.id !== copy.id && e.id !== bare.id).every((e) => e.reference === null)).toBe(true);
+    // The copies are time, not comments to carry back; a person's time comment still is one.
+    const mine = await client.addTimeEntry!("4", "ticket", { start: "2024-03-01T12:00:00Z", minutes: 5, memberId: null, workRoleId: null, notes: "Called the user" });
+    const comments = await client.listComments("4", "ticket");
+    expect(comments.map((c) => c.id)).toContain(mine.id);
+    expect(comments.map((c) => c.id)).not.toContain(copy.id);
+    expect(comments.map((c) => c.id)).not.toContain(bare.id);
+  });
 });
 
 describe("attachments", () => {

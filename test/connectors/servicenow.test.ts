@@ -261,6 +261,16 @@ describe("ServiceNow comments, attachments, time worked and contacts", () => {
     expect(await client.listTimeEntries!(ticket.sys_id!, "incident")).toHaveLength(2);
   });
 
+  it("ends a time entry copy's comments with a short reference (the table has no hidden field), and reads it back apart from the notes", async () => {
+    const { sim, client } = setup();
+    const ticket = sim.store.list("incident")[0]!;
+    const added = await client.addTimeEntry!(ticket.sys_id!, "incident", { start: "2025-01-01T09:00:00Z", minutes: 30, memberId: null, workRoleId: null, notes: "Patched the server", reference: "tel_01xyz" });
+    expect(sim.store.list("task_time_worked").find((r) => r.sys_id === added.id)!.comments).toBe("Patched the server\n[Lockstep tel_01xyz]");
+    const listed = await client.listTimeEntries!(ticket.sys_id!, "incident");
+    expect(listed.find((e) => e.id === added.id)).toMatchObject({ notes: "Patched the server", reference: "tel_01xyz" });
+    expect(listed.find((e) => e.id !== added.id)!.reference).toBeNull();
+  });
+
   it("refuses time entries on an instance without the Time Worked plugin, in ServiceNow's words", async () => {
     const { sim, client } = setup({ sim: { timeWorked: false } });
     await expect(client.listTimeEntries!(sim.store.list("incident")[0]!.sys_id!, "incident")).rejects.toMatchObject({ kind: "validation", vendorMessage: "Invalid table task_time_worked" });

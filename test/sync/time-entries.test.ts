@@ -1,4 +1,9 @@
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { connectionSides, ticketLinks, timeEntryLinks } from "../../src/db/schema";
+import { nowIso } from "../../src/lib/time";
 import { connectwiseConnector } from "../../src/connectors/connectwise/index";
 import { CONNECTWISE_SIMULATOR_DEFAULTS, createConnectWiseSimulator } from "../../src/simulators/connectwise/app";
 import { runSync } from "../../src/sync/engine/run-sync";
@@ -57,5 +62,36 @@ describe("time entries", () => {
     const cabling = entries.find((e) => e.notes.startsWith("Cabling"))!;
     expect(cabling.member?.id).toBe("142");
     expect(cabling.minutes).toBe(30);
+    // The copies' notes are what the technician wrote: the marker is in the Internal Notes.
+    expect(entries.map((e) => e.notes).sort()).toEqual(["Cabling", "Replaced the switch"]);
+    expect(b.store.timeEntries.filter((e) => entries.some((c) => c.id === String(e.id))).map((e) => e.internalNotes)).toEqual([
+      expect.stringMatching(/^Lockstep ref tel_/),
+      expect.stringMatching(/^Lockstep ref tel_/),
+    ]);
+  });
+
+  it("recognise a copy written with the old visible marker in its notes, so none is logged twice", async () => {
+    // A connection of its own: its links and records start empty, like the simulators.
+    const [source, target] = await createDb(env.DB).select().from(connectionSides).where(eq(connectionSides.connectionId, connectionId)).orderBy(connectionSides.side);
+    const own = await createConnection(
+      org.organisation.id,
+      { source: { accountId: source!.platformAccountId!, settings: JSON.parse(source!.settings) }, target: { accountId: target!.platformAccountId!, settings: JSON.parse(target!.settings) } },
+      { mappings: [{ sourceField: "title", targetField: "title", kind: "direct", direction: "source_to_target" }] },
+    );
+    await runSync(engineDeps(), { connectionId: own, mode: "quick", trigger: "manual", since: SINCE });
+    const ticket = [...a.store.tickets.values()].find((t) => t.board.id === 1)!;
+    const copy = (await client("cw-b.sim.test").findByPartnerReference("ticket", String(ticket.id)))!;
+    const original = await client("cw-a.sim.test").addTimeEntry!(String(ticket.id), "ticket", { start: "2026-11-03T09:00:00Z", minutes: 15, memberId: "140", workRoleId: null, notes: "Old-style copy" });
+    // Before the reference had a place of its own: the copy was logged with it in its notes, and
+    // its answer was lost (the record still pending).
+    const db = createDb(env.DB);
+    const [link] = await db.select().from(ticketLinks).where(and(eq(ticketLinks.connectionId, own), eq(ticketLinks.sourceTicketId, String(ticket.id))));
+    await db.insert(timeEntryLinks).values({ id: "tel_legacy01", ticketLinkId: link!.id, originSide: "source", originId: original.id, state: "pending", createdAt: nowIso(), updatedAt: nowIso() });
+    const legacy = await client("cw-b.sim.test").addTimeEntry!(copy.id, "ticket", { start: "2026-11-03T09:00:00Z", minutes: 15, memberId: "140", workRoleId: null, notes: "Old-style copy\n(Lockstep ref tel_legacy01)" });
+    await runSync(engineDeps(), { connectionId: own, mode: "quick", trigger: "manual" });
+    const onB = (await client("cw-b.sim.test").listTimeEntries!(copy.id, "ticket")).filter((e) => e.notes.startsWith("Old-style copy"));
+    expect(onB.map((e) => e.id)).toEqual([legacy.id]);
+    const [record] = await db.select().from(timeEntryLinks).where(eq(timeEntryLinks.id, "tel_legacy01"));
+    expect(record).toMatchObject({ state: "done", copyId: legacy.id });
   });
 });

@@ -154,7 +154,7 @@ export function RunDetailPage({
           <dd><RunCounts run={run} /></dd>
         </dl>
         {going ? <div aria-live="polite"><RunProgressBar run={run} /></div> : null}
-        {run.errorCode ? <ErrorExplained code={run.errorCode} message={run.errorMessage} vendorMessage={null} advice={run.advice} /> : null}
+        {run.errorCode ? <ErrorExplained code={run.errorCode} message={run.errorMessage} vendorMessage={null} advice={run.advice} /> : run.errorMessage ? <p>{run.errorMessage}</p> : null}
         {run.scope && !going ? (
           <>
             <h3>What it looked at</h3>
@@ -191,7 +191,9 @@ export function RunDetailPage({
                 <td><Ticket number={item.sourceNumber} id={item.sourceTicketId} url={item.sourceUrl} /></td>
                 <td><Ticket number={item.targetNumber} id={item.targetTicketId} url={item.targetUrl} /></td>
                 <td>
-                  {item.errorCode ? <ErrorExplained code={item.errorCode} message={item.errorMessage} vendorMessage={item.vendorMessage} advice={item.advice} /> : item.reason ? <span>{item.reason}</span> : null}
+                  {item.errorCode ? <ErrorExplained code={item.errorCode} message={item.errorMessage} vendorMessage={item.vendorMessage} advice={item.advice} /> : null}
+                  {/* A failed ticket may still have carried its comments, files and time: say which. */}
+                  {item.reason ? <p class={item.errorCode ? "help" : undefined}>{item.reason}</p> : null}
                   {item.conflicts.length ? (
                     <ul class="conflicts">
                       {item.conflicts.map((c) => (

@@ -64,6 +64,7 @@ export const cwTimeEntrySchema = z.looseObject({
   timeEnd: z.string().optional(),
   actualHours: z.number().optional(),
   notes: z.string().optional(),
+  internalNotes: z.string().optional(),
   _info: info.optional(),
 });
 export type CwTimeEntry = z.infer<typeof cwTimeEntrySchema>;

@@ -1,5 +1,5 @@
 // ConnectWise PSA facts as data (sources: ../vendor-apis.md §1).
-import type { ConnectorFacts } from "../contract";
+import { SHARED_COPY_MARKERS, type ConnectorFacts } from "../contract";
 
 export const connectwiseFacts: ConnectorFacts = {
   key: "connectwise",
@@ -24,7 +24,11 @@ export const connectwiseFacts: ConnectorFacts = {
     { id: "internal", name: "Internal", public: false },
     { id: "resolution", name: "Resolution", public: true },
   ],
-  supports: { timeEntries: true, partnerReference: true, originalTimestamps: false },
+  copyMarkers: {
+    ...SHARED_COPY_MARKERS,
+    timeEntries: { where: "The time entry's Internal Notes: “Lockstep ref tel_…”. Only your members see them, never the customer (invoices, portal); the Notes keep what the technician wrote.", visible: false },
+  },
+  supports: { timeEntries: true, partnerReference: true, originalTimestamps: false, timeEntryMember: true, timeEntryWorkRole: true },
   // Callbacks (POST /system/callbacks) carry `x-content-signature`, whose key scheme is seen only
   // in third-party code: treated as unsigned, with a secret in the URL, and re-read by id.
   webhooks: { kind: "url-secret" },

@@ -200,9 +200,14 @@ export function timeEntryToCanonical(e: CwTimeEntry): TimeEntry {
     member: e.member ? { id: String(e.member.id), name: e.member.name ?? e.member.identifier ?? null, email: null } : null,
     workRole: e.workRole ? { id: String(e.workRole.id), name: e.workRole.name ?? "" } : null,
     notes: e.notes ?? "",
-    extra: omit(e, ["id", "timeStart", "member", "workRole", "notes"]),
+    reference: INTERNAL_REFERENCE.exec(e.internalNotes ?? "")?.[1] ?? null,
+    extra: omit(e, ["id", "timeStart", "member", "workRole", "notes", "internalNotes"]),
   };
 }
+
+/** A copy's marker lives in the time entry's internal notes, which only the MSP's members see
+ * (never on the customer's invoice or portal), so the notes stay what the technician wrote. */
+const INTERNAL_REFERENCE = /^Lockstep ref ([a-z]{3}_[0-9a-z]+)$/;
 
 const cwTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -216,6 +221,7 @@ export function timeEntryBody(ticketId: number, w: TimeEntryWrite): Rest {
     timeStart: cwTime(start),
     timeEnd: cwTime(start + w.minutes * 60_000),
     notes: w.notes,
+    ...(w.reference ? { internalNotes: `Lockstep ref ${w.reference}` } : {}),
   };
 }
 

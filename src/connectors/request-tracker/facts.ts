@@ -1,6 +1,6 @@
 // Request Tracker 5 (REST2) as data. Sources: RT's POD in lib/RT/REST2.pm and the REST2 resource
 // code (bestpractical/rt, 5.0.x), etc/RT_Config.pm.in for `$MaxAttachmentSize`.
-import type { ConnectorFacts } from "../contract";
+import { SHARED_COPY_MARKERS, type ConnectorFacts } from "../contract";
 import { NOTE_TYPES } from "./mapping";
 
 export const requestTrackerFacts: ConnectorFacts = {
@@ -19,7 +19,13 @@ export const requestTrackerFacts: ConnectorFacts = {
   },
   maxAttachmentBytes: 10 * 1024 * 1024,
   noteTypes: NOTE_TYPES,
-  supports: { timeEntries: true, partnerReference: true, originalTimestamps: false },
+  copyMarkers: {
+    ...SHARED_COPY_MARKERS,
+    // Time is TimeTaken on a comment (always the API user's, no work role); only an admin-made
+    // transaction custom field could hide the marker.
+    timeEntries: { where: "The last line of the time entry's comment: “[Lockstep tel_…]”, kept short; RT records time on a comment, which has no hidden field.", visible: true },
+  },
+  supports: { timeEntries: true, partnerReference: true, originalTimestamps: false, timeEntryMember: false, timeEntryWorkRole: false },
   // RT has no webhooks in core: a Scrip posts the ticket id to a URL holding a secret.
   webhooks: { kind: "url-secret" },
   credentialHelp: {

@@ -6,6 +6,7 @@ import { bytesToBase64, base64ToBytes } from "../../lib/encoding";
 import type { Ref } from "../canonical";
 import type { Connector, ConnectorClient, ConnectorContext } from "../contract";
 import { ConnectorError } from "../errors";
+import { splitReference, withReference } from "../copy-reference";
 import { RtApi, cursorSchema, sqlDate, sqlQuote } from "./api";
 import { attachment, descriptionOf, postMessage, ticketAttachments, ticketMessages, transactionParts, uploadFile, type TicketMessages } from "./api-messages";
 import type { RtAttachmentItem, RtTicket } from "./api-schemas";
@@ -187,6 +188,9 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
       const { history, texts } = await messagesOf(ticketId);
       return history.filter((t) => t.Type === "Correspond" || t.Type === "Comment").flatMap((txn) => {
         const text = texts.get(txn.id);
+        // A time entry Lockstep copied here is a comment too: it is time, not a comment to carry
+        // back (it would come home as an echo).
+        if (text && txn.TimeTaken !== 0 && splitReference(text.Content).reference !== null) return [];
         return text && text.Content !== "" ? [commentFromRt(txn, text)] : [];
       });
     },
@@ -231,10 +235,11 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
     async addTimeEntry(ticketId, _ticketType, entry) {
       // RT records time as TimeTaken on a message; the member is always the API user and the start is RT's clock.
       const body: Record<string, unknown> = { TimeTaken: entry.minutes, Subject: "Time entry" };
-      if (entry.notes) Object.assign(body, { Content: entry.notes, ContentType: "text/plain" });
+      const content = withReference(entry.notes, entry.reference ?? null);
+      if (content) Object.assign(body, { Content: content, ContentType: "text/plain" });
       const posted = await postMessage(api, ticketId, "comment", body);
       messageCache.delete(ticketId);
-      return { id: posted.id, start: posted.at, minutes: entry.minutes, member: { id: me, name: me, email: null }, workRole: null, notes: entry.notes, extra: { Type: "Comment" } };
+      return { id: posted.id, start: posted.at, minutes: entry.minutes, member: { id: me, name: me, email: null }, workRole: null, notes: entry.notes, reference: entry.reference ?? null, extra: { Type: "Comment" } };
     },
 
     async findContactByEmail(email) {

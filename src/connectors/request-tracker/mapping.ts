@@ -1,6 +1,7 @@
 // Pure mappings between RT REST2 records and the canonical model, both ways. Everything RT has
 // that the model lacks stays in `extra` (verbatim, or under an `rt…` key where Lockstep derived a
 // view from it), so a ticket survives RT → canonical → RT unchanged.
+import { splitReference } from "../copy-reference";
 import type { Comment, CommentWrite, Person, Ref, Ticket, TicketWrite, TimeEntry } from "../canonical";
 import type { RtTicket, RtTransaction, RtUserRef } from "./api-schemas";
 import type { Settings } from "./config";
@@ -248,7 +249,8 @@ export function timeEntryFromRt(txn: RtTransaction, notes: string): TimeEntry {
     minutes: Math.max(0, txn.TimeTaken),
     member: { id: txn.Creator.id, name: txn.Creator.RealName || txn.Creator.Name || null, email: txn.Creator.EmailAddress || null },
     workRole: null,
-    notes,
+    // RT time is a message, read by the team: a copy's marker ends its text (copy-reference.ts).
+    ...splitReference(notes),
     extra: { Type: txn.Type, ...(txn.TimeTaken < 0 ? { TimeTaken: txn.TimeTaken } : {}) },
   };
 }

@@ -1,5 +1,5 @@
 // ServiceNow as data: what the engine, the account pages and the Durable Object need to know.
-import type { ConnectorFacts } from "../contract";
+import { SHARED_COPY_MARKERS, type ConnectorFacts } from "../contract";
 import { NOTE_TYPES } from "./mapping";
 import { SERVICENOW_WEBHOOK_SCHEME } from "./webhook";
 
@@ -23,11 +23,19 @@ export const servicenowFacts: ConnectorFacts = {
   // com.glide.attachment.max_size defaults to 1024 MB (per instance property).
   maxAttachmentBytes: 1024 * 1024 * 1024,
   noteTypes: NOTE_TYPES,
+  copyMarkers: {
+    ...SHARED_COPY_MARKERS,
+    // task_time_worked has no field that people do not read (no tags, no internal field).
+    timeEntries: { where: "The last line of the Time Worked record's Comments: “[Lockstep tel_…]”, kept short; the table has no field people do not read.", visible: true },
+  },
   supports: {
     // Needs the Time Worked plugin (task_time_worked); listTimeEntries fails with "Invalid table" without it.
     timeEntries: true,
     partnerReference: true,
     originalTimestamps: false,
+    // task_time_worked has a user, and no work role.
+    timeEntryMember: true,
+    timeEntryWorkRole: false,
   },
   // No outbound webhooks of its own: the admin adds a Business Rule (script in webhook.ts) that
   // signs timestamp + body with HMAC-SHA256 (GlideCertificateEncryption.generateMac), Zendesk style.

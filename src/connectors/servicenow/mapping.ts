@@ -3,6 +3,7 @@
 // the id the platform writes back, the display value is the name people see. Nothing is lost:
 // unmapped fields go to `extra` verbatim, and a display value that the canonical fields cannot
 // reproduce is kept under `extra.$display`.
+import { splitReference, withReference } from "../copy-reference";
 import type { Attachment, Comment, CommentWrite, Person, Ref, Ticket, TicketWrite, TimeEntry, TimeEntryWrite } from "../canonical";
 import { ConnectorError } from "../errors";
 import type { ServiceNowSettings } from "./config";
@@ -270,7 +271,8 @@ export function recordToTimeEntry(record: SnRecord): TimeEntry {
     minutes: minutes ?? 0,
     member: user && (user.value !== "" || user.display_value !== "") ? { id: user.value || null, name: user.display_value || null, email: null } : null,
     workRole: null,
-    notes: comments?.value ?? "",
+    // task_time_worked has no field people do not read: a copy's marker ends its comments.
+    ...splitReference(comments?.value ?? ""),
     extra,
   };
 }
@@ -285,13 +287,13 @@ export function timeEntryToRecord(entry: TimeEntry): SnRecord {
     sys_id: plain("sys_id", entry.id),
     time_worked: { value: typeof $time_worked === "string" ? $time_worked : minutesToDuration(entry.minutes), display_value: display.time_worked ?? "" },
     user: { value: entry.member?.id ?? "", display_value: entry.member?.name ?? "" },
-    comments: plain("comments", entry.notes),
+    comments: plain("comments", withReference(entry.notes, entry.reference)),
     sys_created_on: plain("sys_created_on", start),
   };
 }
 
 export function timeEntryWriteToPayload(ticketId: string, entry: TimeEntryWrite): Record<string, string> {
-  const body: Record<string, string> = { task: ticketId, time_worked: minutesToDuration(entry.minutes), comments: entry.notes };
+  const body: Record<string, string> = { task: ticketId, time_worked: minutesToDuration(entry.minutes), comments: withReference(entry.notes, entry.reference ?? null) };
   if (entry.memberId) body.user = entry.memberId;
   return body;
 }

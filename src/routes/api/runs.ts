@@ -17,7 +17,7 @@ export const runsApi = new Hono<AppEnv>()
     "/connections/:id/runs",
     describe({
       summary: "Start a manual sync (or a dry run)",
-      description: "202 with the queued run. A dry run answers 200 with its plan at once and writes nothing. During the manual cooldown: 429 with Retry-After.",
+      description: "202 with the queued run, shown at GET /api/v1/runs/{id} from this answer on. A run already waiting takes the request along (its id is answered; a full resync asked for makes it one). A dry run answers 200 with its plan at once and writes nothing. During the manual cooldown: 429 with Retry-After.",
       tags,
       access: "admin",
       responses: {

@@ -113,6 +113,7 @@ export function registerRecordRoutes(app: Hono, sim: SimulatorContext): void {
       member: { id: member.id, identifier: member.identifier, name: `${member.firstName} ${member.lastName}` }, ...(role ? { workRole: { id: role.id, name: role.name } } : {}),
       timeStart: cwTimestamp(new Date(start)), timeEnd: cwTimestamp(new Date(end)), actualHours: Math.round(((end - start) / 3_600_000) * 100) / 100,
       billableOption: (body.billableOption as CwTimeEntry["billableOption"] | undefined) ?? "Billable", notes: typeof body.notes === "string" ? body.notes : "",
+      ...(typeof body.internalNotes === "string" ? { internalNotes: body.internalNotes } : {}),
       ticket: { id: ticket.id, summary: ticket.summary }, _info: { lastUpdated: stamp, updatedBy: sim.memberIdentifier, dateEntered: stamp, enteredBy: sim.memberIdentifier },
     };
     store.timeEntries.push(entry);

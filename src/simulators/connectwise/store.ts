@@ -89,6 +89,8 @@ export type CwTimeEntry = {
   actualHours: number;
   billableOption: "Billable" | "DoNotBill" | "NoCharge" | "NoDefault";
   notes: string;
+  /** Seen by the MSP's members only (the Internal Notes tab), never on invoices or the portal. */
+  internalNotes?: string;
   ticket: CwRef & { summary?: string };
   _info: Required<CwInfo>;
 };

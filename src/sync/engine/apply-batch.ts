@@ -21,9 +21,9 @@ import type { EngineDeps } from "./run-request";
 import type { RunState, WorkItem, WorkStore } from "./run-state";
 import { syncAttachments } from "./sync-attachments";
 import { syncComments } from "./sync-comments";
-import { syncCodeForKind } from "./sync-errors";
+import { syncCodeForKind, type SyncErrorCode } from "./sync-errors";
 import { syncTimeEntries } from "./sync-time-entries";
-import { otherSide, type PlannedOperation, type Side } from "./types";
+import { otherSide, type LinkState, type PlannedOperation, type Side } from "./types";
 
 export type BatchOutcome = { handled: number; pauseMs: number | null };
 
@@ -112,12 +112,31 @@ function covered(op: PlannedOperation): string[] {
   return op.kind === "create" ? [key(op.on === "target" ? "source" : "target", op.from.id)] : [key(op.side, op.ticket.id)];
 }
 
+/** Failures of a ticket's fields that leave the ticket itself reachable: its comments, files and
+ * time do not depend on the field, so they still travel. (A refused login, a missing ticket or a
+ * platform asking us to wait would fail them the same way, and the ticket is retried whole.) */
+const FIELD_FAILURES: ReadonlySet<SyncErrorCode> = new Set(["value_not_mapped", "validation_failed", "permission_denied"]);
+
+/** The linked pair a failed update (or a failure planned for a linked ticket) leaves in place. */
+function pairOfFailure(op: PlannedOperation, item: ItemRecord | null): LinkState | null {
+  if (item?.outcome !== "failed" || !item.errorCode || !FIELD_FAILURES.has(item.errorCode)) return null;
+  const link = op.kind === "update" || op.kind === "fail" ? op.link : null;
+  return link?.state === "linked" && link.sourceTicketId && link.targetTicketId ? link : null;
+}
+
 async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionContext, op: PlannedOperation, picklists: PicklistCache, state: RunState): Promise<ItemRecord | null> {
   let item = await applyOperation(db, context, op);
-  const linkId = op.kind === "in_sync" ? op.link.id : item?.outcome !== "failed" ? item?.linkId : null;
-  if (!linkId || !(op.kind === "create" || op.kind === "update" || op.kind === "in_sync")) return item;
-  // The link as the operation left it, or (in step) as the batch read it: no need to read it back.
-  const link = item?.linkState ?? (op.kind === "in_sync" ? op.link : await findLinkById(db, linkId));
+  const failedPair = pairOfFailure(op, item);
+  if (item?.outcome === "failed" && !failedPair) {
+    // A ticket not created has no copy to carry anything to; the next run tries it whole.
+    const linked = op.kind === "update" || (op.kind === "fail" && op.link?.state === "linked");
+    if (!linked) item.reason = "Not created, so its comments, attachments and time entries wait for the copy.";
+    return item;
+  }
+  const linkId = op.kind === "in_sync" ? op.link.id : failedPair ? failedPair.id : item?.linkId;
+  if (!linkId || !(op.kind === "create" || op.kind === "update" || op.kind === "in_sync" || failedPair)) return item;
+  // The link as the operation left it, or (in step, or failed) as the batch read it: no need to read it back.
+  const link = item?.linkState ?? (op.kind === "in_sync" ? op.link : failedPair ?? (await findLinkById(db, linkId)));
   if (!link) return item;
   const picklistsOf = (side: Side) => {
     let found = picklists.get(side);
@@ -130,6 +149,11 @@ async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionCo
   // A ticket created just now (not a create resumed or looked up) has nothing of its own yet.
   const fresh = op.kind === "create" && item?.outcome === "created" && !op.resumeLinkId && !op.lookUpFirst ? op.on : null;
   const descriptions: Partial<Record<Side, string>> = op.kind === "create" ? { [otherSide(op.on)]: op.from.description } : { [op.side]: op.ticket.description };
+  if (failedPair && item) {
+    // A failure planned for one ticket names only that one: the item names the pair.
+    Object.assign(item, { sourceTicketId: failedPair.sourceTicketId, targetTicketId: failedPair.targetTicketId, sourceNumber: failedPair.sourceNumber, targetNumber: failedPair.targetNumber });
+    item.reason = "Its fields were not synced; its comments, attachments and time entries still travel (counts beside).";
+  }
   const comments = await childSafely(() => syncComments(db, context, link, fresh, descriptions));
   const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments, fresh));
   const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf, fresh));

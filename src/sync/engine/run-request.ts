@@ -17,6 +17,10 @@ export type RunRequest = {
   requestedBy?: string | null;
   /** A run row already recorded as `queued` (by the Durable Object); otherwise one is made. */
   runId?: string;
+  /** Its row was written when it was asked for, because its id was handed out: it is kept up to
+   * date from the start and finished whatever the run finds (a cron run is otherwise recorded
+   * only once it finds work). */
+  recorded?: boolean;
   /** Tickets a platform said changed (webhooks): re-read by id, whatever the list says. */
   hints?: TicketHint[];
 };

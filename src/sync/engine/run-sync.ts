@@ -36,12 +36,13 @@ const BUDGET_SHARE = 0.8;
 export type ChunkOutcome = { kind: "more"; delayMs: number; stoppedBy: string } | { kind: "finished"; result: RunResult };
 
 /**
- * Whether the run's row is written only once it has something to show. Automatic and webhook runs
- * mostly find nothing: those leave no row (the connection's `last_checked_at` says they ran), so
- * an idle connection costs a few D1 statements every five minutes, not a dozen and a history
- * full of empty runs. Manual runs, retries and dry runs are recorded from the start.
+ * Whether the run's row is written only once it has something to show. Cron runs mostly find
+ * nothing: those leave no row (the connection's `last_checked_at` says they ran), so an idle
+ * connection costs a few D1 statements every five minutes, not a dozen and a history full of
+ * empty runs. Manual runs, retries, dry runs and every run whose id was handed out (a webhook's
+ * 202: `recorded`) are recorded from the start, so the id always leads to what happened.
  */
-const recordedLazily = (request: RunRequest) => !request.dryRun && (request.trigger === "automatic" || request.trigger === "webhook");
+const recordedLazily = (request: RunRequest) => !request.dryRun && !request.recorded && (request.trigger === "automatic" || request.trigger === "webhook");
 
 /** The run's row as it starts: what it is, and that it is running. */
 function runRow(request: RunRequest & { runId: string }, startedAt: string) {
@@ -122,8 +123,11 @@ export async function runChunk(deps: EngineDeps, store: WorkStore, budget: Chunk
   try {
     context = await loadConnection(deps, state.request.connectionId);
     if (!state.cursorsLoaded) startCursors(state, context);
-    // Paused after an automatic run was asked for: it does nothing, and leaves no trace.
-    if (context.status === "paused" && !state.recorded) {
+    // Paused after an automatic (or webhook) run was asked for: it does nothing, and leaves no
+    // trace but its row where it has one, which says why.
+    if (context.status === "paused" && (!state.recorded || state.request.trigger === "webhook")) {
+      // It read nothing, so it records no scope (which would say what it looked at).
+      if (state.recorded) await finishStatement(db, { ...state, scope: undefined }, "no_tickets", emptyRunCounts(), undefined, PAUSED_BEFORE_START).run();
       await store.clear();
       return { kind: "finished", result: { runId, status: "no_tickets", counts: emptyRunCounts() } };
     }
@@ -222,10 +226,12 @@ async function countsOf(db: Db, state: RunState): Promise<RunCounts> {
 }
 
 /** The run's row as it ends: updated, or written now for a lazily recorded run that failed. */
-function finishStatement(db: Db, state: RunState, status: RunStatus, counts: RunCounts, error?: { code: SyncErrorCode; message: string }) {
+const PAUSED_BEFORE_START = "The connection was paused before this run started, so it synced nothing; the changes are picked up once it resumes.";
+
+function finishStatement(db: Db, state: RunState, status: RunStatus, counts: RunCounts, error?: { code: SyncErrorCode; message: string }, note?: string) {
   // `since` becomes the start the run used, so later runs know where the connection starts.
   const scope = state.scope && state.cursorsLoaded ? { since: state.firstRunSince, scope: JSON.stringify(state.scope) } : {};
-  const end = { status, ...counts, ...scope, phase: null, errorCode: error?.code ?? null, errorMessage: error?.message ?? null, finishedAt: nowIso() };
+  const end = { status, ...counts, ...scope, phase: null, errorCode: error?.code ?? null, errorMessage: error?.message ?? note ?? null, finishedAt: nowIso() };
   if (state.recorded) return db.update(syncRuns).set(end).where(eq(syncRuns.id, state.request.runId));
   return db.insert(syncRuns).values({ ...runRow(state.request, state.startedAt), ...end }).onConflictDoUpdate({ target: syncRuns.id, set: end });
 }

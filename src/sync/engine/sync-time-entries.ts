@@ -1,7 +1,8 @@
 // Time entries of a linked pair, each carried once, where both platforms have them and the
 // origin side switched them on. The member and work role are matched by name on the other side,
-// else the side's default member and work role are used. Each copy names its record in its notes
-// (as comments do), so a copy whose answer was lost is recognised instead of logged twice.
+// else the side's default member and work role are used. Each copy carries its record's id as a
+// `reference`, which the connector keeps where the platform's users do not read it if it can
+// (facts.copyMarkers), so a copy whose answer was lost is recognised instead of logged twice.
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { timeEntryLinks } from "../../db/schema";
@@ -12,7 +13,9 @@ import type { ConnectionContext } from "./load-connection";
 import { childFailure, emptyCounts, knownIds, listBoth, ticketTypesOf, type ChildCounts } from "./child-links";
 import { otherSide, type LinkState, type Side } from "./types";
 
-const REF = /\(Lockstep ref (tel_[0-9a-z]+)\)/;
+/** Copies written before the reference had a place of its own carry it in their notes. */
+const LEGACY_REF = /\(Lockstep ref (tel_[0-9a-z]+)\)/;
+const referenceOf = (entry: TimeEntry): string | null => entry.reference ?? LEGACY_REF.exec(entry.notes)?.[1] ?? null;
 
 const byName = (values: { id: string; name: string }[], name: string | null | undefined) =>
   name ? values.find((v) => v.name.trim().toLowerCase() === name.trim().toLowerCase())?.id ?? null : null;
@@ -41,21 +44,21 @@ export async function syncTimeEntries(
     const to = otherSide(from);
     const defaults = context.sides[to].settings.timeEntries;
     for (const entry of lists[from]) {
-      if (known[from].has(entry.id) || REF.test(entry.notes) || entry.minutes <= 0) continue;
+      if (known[from].has(entry.id) || referenceOf(entry) !== null || entry.minutes <= 0) continue;
       const existing = records.find((r) => r.originSide === from && r.originId === entry.id);
       const ref = existing?.id ?? newId("tel");
       if (!existing) await db.insert(timeEntryLinks).values({ id: ref, ticketLinkId: link.id, originSide: from, originId: entry.id, state: "pending", createdAt: nowIso(), updatedAt: nowIso() });
       try {
-        let copyId = lists[to].find((e) => REF.exec(e.notes)?.[1] === ref)?.id;
+        let copyId = lists[to].find((e) => referenceOf(e) === ref)?.id;
         if (!copyId) {
           const picklists = await picklistsOf(to);
-          const notes = settings.carryNotes && entry.notes ? `${entry.notes}\n(Lockstep ref ${ref})` : `(Lockstep ref ${ref})`;
           const added = await context.sides[to].client.addTimeEntry!(ids[to], types[to], {
             start: entry.start,
             minutes: entry.minutes,
             memberId: byName(picklists.members, entry.member?.name) ?? defaults.defaultMemberId ?? null,
             workRoleId: byName(picklists.workRoles, entry.workRole?.name) ?? defaults.defaultWorkRoleId ?? null,
-            notes,
+            notes: settings.carryNotes ? entry.notes : "",
+            reference: ref,
           });
           copyId = added.id;
         }

@@ -26,8 +26,11 @@ export type Convergence = {
 };
 
 const COMMENT_REF = /\(Lockstep ref cml_[0-9a-z]+\)/;
-const ANY_REF = /\(Lockstep ref [a-z]+_[0-9a-z]+\)/;
-const TIME_REF = /\(Lockstep ref tel_[0-9a-z]+\)/;
+/** Any copy's marker: a comment's attribution, or the short time-entry marker that ends a text
+ * on platforms without a hidden place for it (RT records time on a comment). */
+const ANY_REF = /\(Lockstep ref [a-z]+_[0-9a-z]+\)|(?:^|\n)\[Lockstep [a-z]{3}_[0-9a-z]+\]$/;
+/** A time entry copy: its reference read back by the connector, or the old marker in its notes. */
+const isTimeCopy = (e: TimeEntry) => e.reference !== null || /\(Lockstep ref tel_[0-9a-z]+\)/.test(e.notes);
 
 async function listAll(side: CheckedSide): Promise<Ticket[]> {
   const tickets: Ticket[] = [];
@@ -133,8 +136,8 @@ function timeProblems(pair: Pair, lists: Record<"source" | "target", TimeEntry[]
   let entries = 0;
   for (const from of ["source", "target"] as const) {
     const to = other(from);
-    const copies = lists[to].filter((e) => TIME_REF.test(e.notes));
-    for (const original of lists[from].filter((e) => !ANY_REF.test(e.notes) && e.minutes > 0)) {
+    const copies = lists[to].filter(isTimeCopy);
+    for (const original of lists[from].filter((e) => !isTimeCopy(e) && !ANY_REF.test(e.notes) && e.minutes > 0)) {
       entries++;
       const text = original.notes.trim();
       const found = copies.filter((c) => c.notes.includes(text));
@@ -144,8 +147,8 @@ function timeProblems(pair: Pair, lists: Record<"source" | "target", TimeEntry[]
       if (!sides[from].timeEntries && found.length > 0) problems.push(`leaked: ${label} should not travel but is on the ${to} side`);
       for (const copy of found) if (copy.minutes !== original.minutes) problems.push(`changed: ${label} arrived as ${copy.minutes} min`);
     }
-    for (const copy of lists[from].filter((e) => TIME_REF.test(e.notes))) {
-      if (!lists[to].some((o) => !ANY_REF.test(o.notes) && o.notes.trim() !== "" && copy.notes.includes(o.notes.trim()))) {
+    for (const copy of lists[from].filter(isTimeCopy)) {
+      if (!lists[to].some((o) => !isTimeCopy(o) && !ANY_REF.test(o.notes) && o.notes.trim() !== "" && copy.notes.includes(o.notes.trim()))) {
         problems.push(`extra: ${from} ${pair[from].number} time entry ${copy.id} is a copy of nothing on the ${to} side`);
       }
     }
