@@ -29,7 +29,7 @@ describe("silent drop fault", () => {
     expect(note.id).toBeTruthy();
     expect((await client.uploadAttachment(ticket, "ticket", file())).id).toBeTruthy();
     const member = String(cw.store.members[0]!.id);
-    expect((await client.addTimeEntry!(ticket, "ticket", { start: "2024-05-02T09:00:00.000Z", minutes: 30, memberId: member, notes: "gone" })).id).toBeTruthy();
+    expect((await client.addTimeEntry!(ticket, "ticket", { start: "2024-05-02T09:00:00.000Z", minutes: 30, memberId: member, workRoleId: null, notes: "gone" })).id).toBeTruthy();
     expect((await client.listComments(ticket, "ticket")).length).toBe(notes);
     expect((await client.listAttachments(ticket, "ticket")).length).toBe(files);
     expect((await client.listTimeEntries!(ticket, "ticket")).length).toBe(time);

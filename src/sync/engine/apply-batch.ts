@@ -130,14 +130,15 @@ async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionCo
   // A ticket created just now (not a create resumed or looked up) has nothing of its own yet.
   const fresh = op.kind === "create" && item?.outcome === "created" && !op.resumeLinkId && !op.lookUpFirst ? op.on : null;
   const descriptions: Partial<Record<Side, string>> = op.kind === "create" ? { [otherSide(op.on)]: op.from.description } : { [op.side]: op.ticket.description };
-  const comments = await childSafely(() => syncComments(db, context, link, fresh, descriptions));
+  const comments = await childSafely(() => syncComments(db, context, link, fresh, descriptions, state.request.mode === "full"));
   const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments, fresh));
   const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf, fresh));
   const all = [comments, attachments, timeEntries];
-  if (!item && all.some((c) => c.synced + c.failed + c.skipped > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
+  if (!item && all.some((c) => c.synced + c.failed + c.skipped + c.unverified > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
   if (item) item.children = { comments, attachments, timeEntries };
-  // A ticket whose comments or files failed is read again next run, though its fields are in step.
-  if (item && item.outcome !== "failed" && (item.retry || all.some((c) => c.failed > 0))) state.retry[item.side].push(item.ticketId);
+  // A ticket whose comments or files failed is read again next run, though its fields are in step;
+  // so is one with copies not yet seen on the other side (a dropped write changes no ticket).
+  if (item && item.outcome !== "failed" && (item.retry || all.some((c) => c.failed > 0 || c.unverified > 0))) state.retry[item.side].push(item.ticketId);
   return item;
 }
 

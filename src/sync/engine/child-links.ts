@@ -6,9 +6,11 @@ import { TYPES_KEY } from "./plan-changes";
 import { syncCodeForKind } from "./sync-errors";
 import { otherSide, type LinkState, type Side } from "./types";
 
-export type ChildCounts = { synced: number; failed: number; skipped: number; errors: { id: string; code: string; message: string }[] };
+/** `unverified`: copies written whose platform answered but which no listing has shown yet:
+ * not counted as synced until one does (the pair is read again next run). */
+export type ChildCounts = { synced: number; failed: number; skipped: number; unverified: number; errors: { id: string; code: string; message: string }[] };
 
-export const emptyCounts = (): ChildCounts => ({ synced: 0, failed: 0, skipped: 0, errors: [] });
+export const emptyCounts = (): ChildCounts => ({ synced: 0, failed: 0, skipped: 0, unverified: 0, errors: [] });
 
 type ChildRecord = { state: string; originSide: Side; originId: string; copyId: string | null };
 
