@@ -16,7 +16,7 @@ import { errorBody, fail, paging, pagingHeaders, query, render, type SimEnv } fr
 import { seedServiceNow, INTEGRATION_USER } from "./seed";
 import type { SeedTime } from "../seed-time";
 import { ServiceNowStore, SimError, type Row, type StoreOptions } from "./store";
-import { JOURNAL_FIELDS } from "./tables";
+import { JOURNAL_FIELDS, snTime } from "./tables";
 
 export type ServiceNowSimulatorOptions = StoreOptions & {
   basic?: { username: string; password: string };
@@ -135,6 +135,13 @@ export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = 
     const table = tableOf(c);
     const sent = await jsonBody(c);
     const body = withoutDeniedJournal(store, c.get("user"), table, sent);
+    if (droppedWrite(c) && table === "task_time_worked") {
+      // Answered with the record it would have made, and nothing kept.
+      const at = snTime(store.now());
+      const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, v === null ? "" : String(v)]));
+      const by = c.get("user").user_name ?? "";
+      return c.json({ result: render(c, store, table, { ...values, sys_id: store.newSysId(), sys_created_on: at, sys_updated_on: at, sys_created_by: by, sys_updated_by: by, sys_mod_count: "0" }) }, 201);
+    }
     const row = store.write(table, c.get("user"), body);
     store.writes.push({ method: "POST", table, sysId: row.sys_id!, body: sent });
     businessRules.recordSaved(table, row, "insert");

@@ -131,8 +131,8 @@ async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionCo
   const fresh = op.kind === "create" && item?.outcome === "created" && !op.resumeLinkId && !op.lookUpFirst ? op.on : null;
   const descriptions: Partial<Record<Side, string>> = op.kind === "create" ? { [otherSide(op.on)]: op.from.description } : { [op.side]: op.ticket.description };
   const comments = await childSafely(() => syncComments(db, context, link, fresh, descriptions, state.request.mode === "full"));
-  const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments, fresh));
-  const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf, fresh));
+  const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments, fresh, state.request.mode === "full"));
+  const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf, fresh, state.request.mode === "full"));
   const all = [comments, attachments, timeEntries];
   if (!item && all.some((c) => c.synced + c.failed + c.skipped + c.unverified > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
   if (item) item.children = { comments, attachments, timeEntries };

@@ -18,14 +18,12 @@ import { chunks } from "../../lib/chunks";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { ConnectionContext } from "./load-connection";
-import { childFailure, emptyCounts, knownIds, listBoth, ticketTypesOf, type ChildCounts } from "./child-links";
+import { childFailure, emptyCounts, knownIds, listBoth, MAX_ATTEMPTS, ticketTypesOf, type ChildCounts } from "./child-links";
 import { otherSide, type LinkState, type Side } from "./types";
 
 const REF = /\(Lockstep ref (cml_[0-9a-z]+)\)/;
 /** D1 binds at most 100 parameters a statement; a comment link row binds eleven. */
 const ROWS_PER_STATEMENT = 9;
-/** Writes of one copy before a copy never seen is reported rather than sent again. */
-const MAX_ATTEMPTS = 2;
 export const NOT_STORED = "comment_not_stored";
 
 function attribution(comment: Comment, ref: string): string {
