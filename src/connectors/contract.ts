@@ -131,9 +131,14 @@ export type AttachmentUpload = {
 
 export type AttachmentDownload = { body: ReadableStream<Uint8Array>; contentType: string; size: number | null };
 
+/** One thing Test connection checked beyond the credentials. `failed`: syncs would lose data
+ * (say what to change); `warning`: it could not be checked (say why and what it means). */
+export type AccountCheck = { name: string; status: "ok" | "warning" | "failed"; message: string };
+
 export interface ConnectorClient {
-  /** Proves the credentials work and the account can read tickets; returns who we are there. */
-  testConnection(): Promise<{ identity: string }>;
+  /** Proves the credentials work and the account can read tickets; returns who we are there, and
+   * any further checks made (such as whether the user may write what the sync writes). */
+  testConnection(): Promise<{ identity: string; checks?: AccountCheck[] }>;
   discover(): Promise<Picklists>;
   /** The ticket types a sync lists changes for on this account (its settings decide). */
   syncedTicketTypes(): string[];

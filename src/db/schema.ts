@@ -279,7 +279,11 @@ function childLinkTable<N extends string>(name: N) {
       originId: text("origin_id").notNull(),
       /** The copy's id on the other side; null while the write is in flight. */
       copyId: text("copy_id"),
-      state: text("state", { enum: ["pending", "done", "failed", "skipped"] }).notNull(),
+      /** `unverified`: written, and the platform answered, but the copy has not yet been seen in a
+       * listing of the other side (a platform may answer success and keep nothing). */
+      state: text("state", { enum: ["pending", "unverified", "done", "failed", "skipped"] }).notNull(),
+      /** Writes of the copy sent so far: one unseen copy is sent once more, then reported. */
+      attempts: integer("attempts").notNull().default(0),
       /** Content hash (SHA-256) where it matters: attachments never travel twice. */
       contentHash: text("content_hash"),
       errorCode: text("error_code"),

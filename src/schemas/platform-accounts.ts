@@ -38,7 +38,16 @@ export const updatePlatformAccountSchema = z.object({
 
 export const testResultSchema = z.object({
   ok: z.boolean(),
-  message: z.string().describe("`Connection tested` or `Test failed: <reason>`."),
+  message: z.string().describe("`Connection tested`, `Connection tested, with a warning: <what could not be checked>` or `Test failed: <reason>`."),
   identity: z.string().nullable(),
   at: z.string(),
+  checks: z
+    .array(
+      z.object({
+        name: z.string().describe("What was checked, e.g. `journal_write` (ServiceNow: the user may write comments and work_notes)."),
+        status: z.enum(["ok", "warning", "failed"]).describe("`failed`: syncs would lose data, and the test fails; `warning`: it could not be checked."),
+        message: z.string(),
+      }),
+    )
+    .describe("Checks beyond the credentials, where the platform needs them."),
 });

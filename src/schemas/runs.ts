@@ -30,6 +30,7 @@ const childCountsSchema = z.object({
   synced: z.number(),
   failed: z.number(),
   skipped: z.number(),
+  unverified: z.number().optional().describe("Copies written whose platform answered but that no later read has shown yet: not counted as synced; the next run checks them (absent on items from before this count existed)."),
   errors: z.array(z.object({ id: z.string(), code: z.string(), message: z.string() })).describe("Why each failed or skipped one did."),
 });
 

@@ -3,6 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import { picklistCache, platformAccounts } from "../db/schema";
 import { nowIso } from "../lib/time";
+import type { AccountCheck } from "../connectors/contract";
 import { ConnectorError, CredentialsUnbound } from "../connectors/errors";
 import { picklistsSchema, type Picklists } from "../connectors/canonical";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
@@ -10,7 +11,17 @@ import { ApiError } from "../api/error-codes";
 import { auditEntry } from "./audit";
 import { clientForAccount, getAccount, type AccountDeps } from "./platform-accounts";
 
-export type TestResult = { ok: boolean; message: string; identity: string | null; at: string };
+export type TestResult = { ok: boolean; message: string; identity: string | null; at: string; checks: AccountCheck[] };
+
+/** The one-line answer: a failed check fails the test (syncs would lose data); a check that could
+ * not be made is a warning on a tested connection. */
+function summarise(checks: AccountCheck[]): { ok: boolean; message: string } {
+  const failed = checks.filter((c) => c.status === "failed");
+  if (failed.length > 0) return { ok: false, message: `Test failed: ${failed.map((c) => c.message).join(" ")}` };
+  const warnings = checks.filter((c) => c.status === "warning");
+  if (warnings.length > 0) return { ok: true, message: `Connection tested, with a warning: ${warnings.map((c) => c.message).join(" ")}` };
+  return { ok: true, message: "Connection tested" };
+}
 
 /** Turns a connector failure into a reason a person can act on. */
 export function explainFailure(err: unknown, baseUrl: string): string {
@@ -48,11 +59,11 @@ export async function testAccount(deps: AccountDeps, actor: Principal, id: strin
   let result: TestResult;
   try {
     const { client } = await clientForAccount(deps, scopeOf(actor), id);
-    const { identity } = await client.testConnection();
-    result = { ok: true, message: "Connection tested", identity, at };
+    const { identity, checks = [] } = await client.testConnection();
+    result = { ...summarise(checks), identity, at, checks };
   } catch (err) {
     if (!(err instanceof ConnectorError)) console.error("test connection", err);
-    result = { ok: false, message: `Test failed: ${explainFailure(err, baseUrl)}`, identity: null, at };
+    result = { ok: false, message: `Test failed: ${explainFailure(err, baseUrl)}`, identity: null, at, checks: [] };
   }
   await deps.db.batch([
     deps.db

@@ -83,7 +83,7 @@ async function runsWhere(db: Db, connection: SQL, query: RunQuery) {
   return pageOf(rows, query.limit, runView);
 }
 
-type ChildCounts = { synced: number; failed: number; skipped: number; errors: { id: string; code: string; message: string }[] };
+type ChildCounts = { synced: number; failed: number; skipped: number; unverified?: number; errors: { id: string; code: string; message: string }[] };
 export type ItemChildren = { comments?: ChildCounts; attachments?: ChildCounts; timeEntries?: ChildCounts };
 
 export async function getRun(db: Db, scope: OrgScope, runId: string) {

@@ -12,7 +12,13 @@ export type Fault =
   | { kind: "cut" }
   /** The call takes effect, but the answer never arrives (the caller times out): the case that
    * makes creates ambiguous and idempotency necessary. */
-  | { kind: "lose_response" };
+  | { kind: "lose_response" }
+  /** The write is answered with success as if it took effect, and nothing is kept: a platform that
+   * drops what the user may not write (ServiceNow's field ACLs) or a workflow rule that undoes it.
+   * Honoured by the writes a simulator marks droppable (`droppedWrite`): comment and note posts on
+   * every simulator, file uploads and time entries where the platform has them; any other call
+   * runs normally. */
+  | { kind: "drop" };
 
 /** Which calls a queued fault hits: by method, path, and query string (`?…`, for APIs that search
  * through one path, as RT reads a ticket by id with `/tickets?query=id = 7`). */
@@ -85,6 +91,14 @@ export class FaultPlan {
   }
 }
 
+/** Requests answered by a "drop" fault: their handler answers and keeps nothing. */
+const dropped = new WeakSet<Request>();
+
+/** Whether this write is to be answered and not kept (a "drop" fault hit it). */
+export function droppedWrite(c: Context): boolean {
+  return dropped.has(c.req.raw);
+}
+
 /** Middleware applying `plan` before the simulator's handlers; `errorBody` renders the vendor's error shape. */
 export function faultMiddleware(plan: FaultPlan, errorBody: (status: number, message: string) => string): MiddlewareHandler {
   return async (c, next) => {
@@ -111,6 +125,10 @@ export function faultMiddleware(plan: FaultPlan, errorBody: (status: number, mes
 }
 
 async function serveFault(c: Context, next: Next, fault: Fault, errorBody: (status: number, message: string) => string): Promise<Response | void> {
+  if (fault.kind === "drop") {
+    dropped.add(c.req.raw);
+    return next();
+  }
   if (fault.kind === "lose_response") {
     await next();
     await new Promise<never>((_resolve, reject) => c.req.raw.signal.addEventListener("abort", () => reject(new Error("aborted"))));

@@ -42,7 +42,7 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 describe("ServiceNow connection and discovery", () => {
   it("tests the connection and names the integration user", async () => {
     const { client } = setup();
-    await expect(client.testConnection()).resolves.toEqual({ identity: "Lockstep Integration (lockstep.integration)" });
+    await expect(client.testConnection()).resolves.toMatchObject({ identity: "Lockstep Integration (lockstep.integration)" });
   });
 
   it("discovers groups, incident states with the closed flag, priorities, tables, companies, note types, custom fields and active users", async () => {

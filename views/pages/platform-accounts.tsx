@@ -118,10 +118,18 @@ export function AccountFormPage({
   );
 }
 
-export function TestResultFragment({ result }: { result: { ok: boolean; message: string } }) {
+export function TestResultFragment({ result }: { result: { ok: boolean; message: string; checks?: { name: string; status: string; message: string }[] } }) {
+  const warned = result.ok && (result.checks ? result.checks.some((c) => c.status === "warning") : result.message.startsWith("Connection tested, with a warning"));
   return (
-    <div id="test-result" class={`flash ${result.ok ? "flash-success" : "flash-error"}`} role="status">
+    <div id="test-result" class={`flash ${!result.ok ? "flash-error" : warned ? "flash-warning" : "flash-success"}`} role="status">
       {result.message}
+      {result.checks?.some((c) => c.status === "ok") ? (
+        <ul class="help">
+          {result.checks.filter((c) => c.status === "ok").map((c) => (
+            <li>{c.message}</li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

@@ -94,7 +94,7 @@ function ChildCounts({ counts: children }: { counts: ItemChildren }) {
   if (children.comments) parts.push(["Comments", children.comments]);
   if (children.attachments) parts.push(["Attachments", children.attachments]);
   if (children.timeEntries) parts.push(["Time entries", children.timeEntries]);
-  const shown = parts.filter(([, c]) => c.synced + c.failed + c.skipped > 0);
+  const shown = parts.filter(([, c]) => c.synced + c.failed + c.skipped + (c.unverified ?? 0) > 0);
   if (!shown.length) return <span class="muted">–</span>;
   return (
     <ul class="child-counts">
@@ -103,6 +103,7 @@ function ChildCounts({ counts: children }: { counts: ItemChildren }) {
           {label}: {c.synced} synced
           {c.failed ? <span class="bad">, {c.failed} failed</span> : null}
           {c.skipped ? `, ${c.skipped} skipped` : null}
+          {c.unverified ? <span title="Sent, and the platform answered, but not yet seen on the ticket: the next run checks.">, {c.unverified} sent, not yet confirmed</span> : null}
           {c.errors.length ? (
             <ul>
               {c.errors.map((e) => (

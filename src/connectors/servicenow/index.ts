@@ -6,6 +6,7 @@ import { ConnectorError } from "../errors";
 import { createApi } from "./api";
 import { credentialsSchema, settingsSchema, type ServiceNowCredentials, type ServiceNowSettings } from "./config";
 import { discoverPicklists } from "./api-picklists";
+import { checkJournalAccess } from "./journal-access";
 import { servicenowFacts } from "./facts";
 import { servicenowWebhook } from "./webhook";
 import {
@@ -70,7 +71,9 @@ function create(context: ConnectorContext<ServiceNowCredentials, ServiceNowSetti
       const user = me.records[0];
       if (!user) throw new ConnectorError("auth", "ServiceNow accepted the credentials but reports no user for them");
       await api.listTickets(table(settings.ticketTypes[0] ?? "incident"), { query: "", limit: 1, fields: ["sys_id"] });
-      return { identity: user.name ? `${user.name} (${user.user_name})` : (user.user_name ?? user.sys_id ?? "") };
+      const identity = user.name ? `${user.name} (${user.user_name})` : (user.user_name ?? user.sys_id ?? "");
+      const journal = await checkJournalAccess(api, literal(user.sys_id ?? ""), user.user_name || identity, settings.ticketTypes.map(table));
+      return { identity, checks: [journal] };
     },
 
     syncedTicketTypes: () => [...settings.ticketTypes],

@@ -1,5 +1,6 @@
 // Picklists, contacts, documents and time entries: the rest of what the connector calls.
 import type { Hono } from "hono";
+import { droppedWrite } from "../faults";
 import { lookup } from "./conditions";
 import { cwTimestamp, type CwTimeEntry } from "./store";
 import { CwHttpError, filterBy, invalidObject, notFound, orderBy, paged, readJson, recordResolver, routeId, securityError, type SimulatorContext } from "./support";
@@ -82,7 +83,7 @@ export function registerRecordRoutes(app: Hono, sim: SimulatorContext): void {
       id, title, fileName: file.name, serverFileName: `${id}-${file.name}`, owner: sim.memberIdentifier, linkFlag: false, imageFlag: file.type.startsWith("image/"), publicFlag: false,
       readOnlyFlag: false, size: bytes.length, urlFlag: false, guid: crypto.randomUUID(), _info: { lastUpdated: stamp, updatedBy: sim.memberIdentifier, dateEntered: stamp },
     };
-    store.documents.set(id, { info, recordType, recordId, bytes, contentType: file.type || "application/octet-stream" });
+    if (!droppedWrite(c)) store.documents.set(id, { info, recordType, recordId, bytes, contentType: file.type || "application/octet-stream" });
     return c.json(info, 201);
   });
 
@@ -116,7 +117,7 @@ export function registerRecordRoutes(app: Hono, sim: SimulatorContext): void {
       ...(typeof body.internalNotes === "string" ? { internalNotes: body.internalNotes } : {}),
       ticket: { id: ticket.id, summary: ticket.summary }, _info: { lastUpdated: stamp, updatedBy: sim.memberIdentifier, dateEntered: stamp, enteredBy: sim.memberIdentifier },
     };
-    store.timeEntries.push(entry);
+    if (!droppedWrite(c)) store.timeEntries.push(entry);
     return c.json(entry, 201);
   });
 }

@@ -1,6 +1,7 @@
 // Service tickets and their notes: list with conditions/orderBy/paging, get, create, JSON-Patch
 // update (closing through a status flagged `closedStatus`), and notes with their three flags.
 import type { Hono } from "hono";
+import { droppedWrite } from "../faults";
 import { cwTimestamp, type CwRef, type CwTicket } from "./store";
 import { CwHttpError, filterBy, invalidObject, notFound, orderBy, paged, readJson, recordResolver, routeId, securityError, type CwValidationError, type SimulatorContext } from "./support";
 
@@ -201,6 +202,7 @@ export function registerTicketRoutes(app: Hono, sim: SimulatorContext): void {
       dateCreated: stamp, createdBy: sim.memberIdentifier, internalFlag: flag("internalAnalysisFlag"), externalFlag: !flag("internalAnalysisFlag"),
       _info: { lastUpdated: stamp, updatedBy: sim.memberIdentifier },
     };
+    if (droppedWrite(c)) return c.json(created, 201);
     store.notes.push(created);
     touch(ticket);
     sim.ticketSaved({ action: "updated", ticket, by: sim.memberIdentifier });

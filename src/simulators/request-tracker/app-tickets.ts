@@ -2,6 +2,7 @@
 // of messages), reply/comment (JSON or multipart/form-data, files as `Attachments`), history.
 import type { Context, Hono } from "hono";
 import { base64ToBytes, bytesToBase64 } from "../../lib/encoding";
+import { droppedWrite } from "../faults";
 import { DEFAULT_LIFECYCLE_STATUSES, type RequestTrackerStore, type RtTicket, type RtUser } from "./store";
 import { collection, restBase, ticketField, ticketRecord, transactionField, uid } from "./serialize";
 import { compare, evaluate, mentions, parseSqlDate, parseTicketSql, TicketSqlError, type Condition } from "./ticketsql";
@@ -156,6 +157,8 @@ export function registerTicketRoutes(app: Hono<SimEnv>, store: RequestTrackerSto
       if (body.Content && !body.ContentType) return rtError(c, 400, "ContentType is a required field for application/json");
       const user = c.get("user");
       const timeTaken = Number(body.TimeTaken ?? 0) || 0;
+      // Answered as RT answers, with the transaction that would have been next, and nothing kept.
+      if (droppedWrite(c)) return c.json([type === "comment" ? "Comments added" : "Correspondence added"], 201, { Location: `${restBase(c)}/transaction/${store.nextId("transaction")}` });
       const txn = store.addTransaction({ ticketId: ticket.id, Type: type === "comment" ? "Comment" : "Correspond", Created: store.now(), Creator: user.id, TimeTaken: timeTaken });
       store.addMessage(txn, {
         subject: body.Subject ?? "", content: body.Content ? body.Content : null, contentType: body.ContentType ?? "text/plain",

@@ -6,15 +6,17 @@
 // Defaults: Basic user `lockstep.integration` / `sn-password`; OAuth client `lockstep-client` /
 // `sn-client-secret`, tokens valid 1,800 s and acting as the integration user.
 import { Hono, type Context } from "hono";
-import { FaultPlan, faultMiddleware } from "../faults";
+import { droppedWrite, FaultPlan, faultMiddleware } from "../faults";
 import { simulatorBase } from "../base";
 import { WebhookOutbox, type WebhookTransport } from "../webhook-outbox";
 import { attachmentRoutes } from "./attachments";
 import { createBusinessRules } from "./business-rules";
+import { grantRole, revokeRole, seedJournalAcls, withoutDeniedJournal } from "./journal-acl";
 import { errorBody, fail, paging, pagingHeaders, query, render, type SimEnv } from "./respond";
 import { seedServiceNow, INTEGRATION_USER } from "./seed";
 import type { SeedTime } from "../seed-time";
 import { ServiceNowStore, SimError, type Row, type StoreOptions } from "./store";
+import { JOURNAL_FIELDS, snTime } from "./tables";
 
 export type ServiceNowSimulatorOptions = StoreOptions & {
   basic?: { username: string; password: string };
@@ -27,11 +29,17 @@ export type ServiceNowSimulatorOptions = StoreOptions & {
   rateLimit?: { requests: number; perSeconds: number };
   /** Where Business Rules call out from (tests: the Worker in process); without it none call. */
   webhooks?: WebhookTransport;
+  /** The integration user's roles (default itil). Without itil, the baseline write ACL on
+   * task.work_notes fails: a work note written through the Table API is dropped, answered 200. */
+  integrationRoles?: string[];
 };
 
 export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = {}) {
   const store = new ServiceNowStore(options);
-  if (!options.empty) seedServiceNow(store, options.seedTime);
+  if (!options.empty) {
+    const { integration } = seedServiceNow(store, options.seedTime);
+    seedJournalAcls(store, integration, options.integrationRoles);
+  }
   const faults = new FaultPlan();
   const basic = options.basic ?? { username: INTEGRATION_USER.user_name, password: "sn-password" };
   const oauth = { tokenTtlSeconds: 1_800, ...(options.oauth ?? { clientId: "lockstep-client", clientSecret: "sn-client-secret" }) };
@@ -125,9 +133,17 @@ export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = 
 
   app.post("/api/now/table/:table", async (c) => {
     const table = tableOf(c);
-    const body = await jsonBody(c);
+    const sent = await jsonBody(c);
+    const body = withoutDeniedJournal(store, c.get("user"), table, sent);
+    if (droppedWrite(c) && table === "task_time_worked") {
+      // Answered with the record it would have made, and nothing kept.
+      const at = snTime(store.now());
+      const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, v === null ? "" : String(v)]));
+      const by = c.get("user").user_name ?? "";
+      return c.json({ result: render(c, store, table, { ...values, sys_id: store.newSysId(), sys_created_on: at, sys_updated_on: at, sys_created_by: by, sys_updated_by: by, sys_mod_count: "0" }) }, 201);
+    }
     const row = store.write(table, c.get("user"), body);
-    store.writes.push({ method: "POST", table, sysId: row.sys_id!, body });
+    store.writes.push({ method: "POST", table, sysId: row.sys_id!, body: sent });
     businessRules.recordSaved(table, row, "insert");
     return c.json({ result: render(c, store, table, row) }, 201, { Location: `${simulatorBase(c)}/api/now/table/${table}/${row.sys_id}` });
   });
@@ -136,9 +152,17 @@ export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = 
     const table = tableOf(c);
     const existing = store.get(table, c.req.param("sys_id") ?? "");
     if (!existing) throw notFound();
-    const body = await jsonBody(c);
+    const sent = await jsonBody(c);
+    // Journal fields the user's ACLs deny are dropped, not refused; a write left with nothing
+    // (or one a "drop" fault hits, for a journal write) changes nothing and still answers 200.
+    const body = withoutDeniedJournal(store, c.get("user"), table, sent);
+    const dropped = droppedWrite(c) && Object.keys(sent).some((name) => JOURNAL_FIELDS.includes(name));
+    if (dropped || Object.keys(body).length === 0) {
+      store.writes.push({ method: c.req.method, table, sysId: existing.sys_id!, body: sent });
+      return c.json({ result: render(c, store, table, existing) });
+    }
     store.write(table, c.get("user"), body, existing);
-    store.writes.push({ method: c.req.method, table, sysId: existing.sys_id!, body });
+    store.writes.push({ method: c.req.method, table, sysId: existing.sys_id!, body: sent });
     businessRules.recordSaved(table, existing, "update");
     return c.json({ result: render(c, store, table, existing) });
   };
@@ -148,5 +172,11 @@ export function createServiceNowSimulator(options: ServiceNowSimulatorOptions = 
   app.route("/api/now/attachment", attachmentRoutes(store));
   app.notFound((c) => fail(c, new SimError(400, "Requested URI does not represent any resource", c.req.path)));
 
-  return { app, store, faults, webhooks, businessRules: businessRules.list };
+  /** The integration user's roles, changed as an admin would (journal ACLs follow at once). */
+  const roles = {
+    grant: (name: string) => grantRole(store, store.user({ userName: basic.username })!, name),
+    revoke: (name: string) => revokeRole(store, store.user({ userName: basic.username })!, name),
+  };
+
+  return { app, store, faults, webhooks, roles, businessRules: businessRules.list };
 }

@@ -3,8 +3,10 @@
 // numbers as strings) plus an absolute download_link.
 import { Hono, type Context } from "hono";
 import { simulatorBase } from "../base";
+import { droppedWrite } from "../faults";
 import { paging, pagingHeaders, query, type SimEnv } from "./respond";
 import { SimError, type Row, type ServiceNowStore } from "./store";
+import { snTime } from "./tables";
 
 function meta(c: Context, row: Row): Record<string, string> {
   return { ...row, download_link: `${simulatorBase(c)}/api/now/attachment/${row.sys_id}/file` };
@@ -49,12 +51,18 @@ export function attachmentRoutes(store: ServiceNowStore) {
     if (!store.hasTable(table) || !store.get(table, sysId)) throw notFound();
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     const user = c.get("user");
-    const row = store.insertRaw("sys_attachment", {
+    const values = {
       file_name: fileName, content_type: contentType, size_bytes: String(bytes.length), size_compressed: String(bytes.length), compressed: "true",
       table_name: table, table_sys_id: sysId, hash: await sha256Hex(bytes), state: "available",
       image_width: "", image_height: "", average_image_color: "", chunk_size_bytes: "700000",
       sys_created_by: user.user_name ?? "", sys_updated_by: user.user_name ?? "",
-    });
+    };
+    if (droppedWrite(c)) {
+      // Answered with the record it would have made, and nothing kept.
+      const at = snTime(store.now());
+      return c.json({ result: meta(c, { sys_id: store.newSysId(), sys_created_on: at, sys_updated_on: at, sys_mod_count: "0", sys_tags: "", ...values }) }, 201);
+    }
+    const row = store.insertRaw("sys_attachment", values);
     store.files.set(row.sys_id!, bytes);
     store.writes.push({ method: "POST", table: "sys_attachment", sysId: row.sys_id!, body: { table_name: table, table_sys_id: sysId, file_name: fileName } });
     return c.json({ result: meta(c, row) }, 201, { Location: `${simulatorBase(c)}/api/now/attachment/${row.sys_id}` });

@@ -1,6 +1,7 @@
 // The simulated instance's data dictionary: which columns each table has and of what type, so
 // queries on unknown fields are caught and display values are derived the way ServiceNow does
 // (reference → the referenced record's display field, choice → its sys_choice label).
+import { SECURITY_DISPLAY_FIELDS, SECURITY_TABLES } from "./security-tables";
 
 export type FieldKind =
   | { type: "string" }
@@ -67,6 +68,7 @@ export const TABLES: Record<string, Record<string, FieldKind>> = {
   task_time_worked: { ...SYSTEM, task: ref("task"), user: ref("sys_user"), time_worked: { type: "glide_duration" }, time_in_seconds: I, comments: S, rate_type: S },
   sys_db_object: { ...SYSTEM, name: S, label: S, super_class: ref("sys_db_object") },
   sys_dictionary: { ...SYSTEM, name: S, element: S, column_label: S, internal_type: S, choice: I, mandatory: B, max_length: I },
+  ...SECURITY_TABLES,
 };
 
 /** The column a reference to `table` shows. */
@@ -76,6 +78,7 @@ export const DISPLAY_FIELD: Record<string, string> = {
   core_company: "name",
   task: "number",
   sys_db_object: "label",
+  ...SECURITY_DISPLAY_FIELDS,
 };
 
 /** glide_duration display: `1970-01-01 01:30:00` shows as "1 Hour 30 Minutes". */

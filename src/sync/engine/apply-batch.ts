@@ -154,14 +154,15 @@ async function applyWithChildren(deps: EngineDeps, db: Db, context: ConnectionCo
     Object.assign(item, { sourceTicketId: failedPair.sourceTicketId, targetTicketId: failedPair.targetTicketId, sourceNumber: failedPair.sourceNumber, targetNumber: failedPair.targetNumber });
     item.reason = "Its fields were not synced; its comments, attachments and time entries still travel (counts beside).";
   }
-  const comments = await childSafely(() => syncComments(db, context, link, fresh, descriptions));
-  const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments, fresh));
-  const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf, fresh));
+  const comments = await childSafely(() => syncComments(db, context, link, fresh, descriptions, state.request.mode === "full"));
+  const attachments = await childSafely(() => syncAttachments(db, context, link, deps.attachments, fresh, state.request.mode === "full"));
+  const timeEntries = await childSafely(() => syncTimeEntries(db, context, link, picklistsOf, fresh, state.request.mode === "full"));
   const all = [comments, attachments, timeEntries];
-  if (!item && all.some((c) => c.synced + c.failed + c.skipped > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
+  if (!item && all.some((c) => c.synced + c.failed + c.skipped + c.unverified > 0)) item = childrenOnlyItem(op as Extract<PlannedOperation, { kind: "in_sync" }>);
   if (item) item.children = { comments, attachments, timeEntries };
-  // A ticket whose comments or files failed is read again next run, though its fields are in step.
-  if (item && item.outcome !== "failed" && (item.retry || all.some((c) => c.failed > 0))) state.retry[item.side].push(item.ticketId);
+  // A ticket whose comments or files failed is read again next run, though its fields are in step;
+  // so is one with copies not yet seen on the other side (a dropped write changes no ticket).
+  if (item && item.outcome !== "failed" && (item.retry || all.some((c) => c.failed > 0 || c.unverified > 0))) state.retry[item.side].push(item.ticketId);
   return item;
 }
 

@@ -2,7 +2,9 @@
 // (hashed with SHA-256 on the way, never held whole by us), then from R2 to the other platform;
 // the staged copy is deleted after success and reused by a retry after a failure. The same
 // file (name and hash) is never attached twice: a copy whose answer was lost is recognised.
-// Files over a limit or outside the type filter are skipped with the reason, not failed.
+// Files over a limit or outside the type filter are skipped with the reason, not failed. An
+// upload counts once a listing shows it (confirmCopies): one answered but not kept is uploaded
+// once more from the staged copy, then reported as attachment_not_stored.
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { attachmentLinks } from "../../db/schema";
@@ -12,7 +14,7 @@ import { bytesToHex } from "../../lib/encoding";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { ConnectionContext } from "./load-connection";
-import { childFailure, emptyCounts, knownIds, listBoth, ticketTypesOf, type ChildCounts } from "./child-links";
+import { childFailure, confirmCopies, emptyCounts, knownIds, listBoth, MAX_ATTEMPTS, notStored, ticketTypesOf, type ChildCounts, type WrittenCopy } from "./child-links";
 import { otherSide, type LinkState, type Side } from "./types";
 
 function typeAllowed(allowed: string[], file: Attachment): boolean {
@@ -99,7 +101,10 @@ async function hashOf(body: ReadableStream<Uint8Array>): Promise<{ hash: string;
   return { hash: bytesToHex(new Uint8Array(await digest.digest)), bytes };
 }
 
-export async function syncAttachments(db: Db, context: ConnectionContext, link: LinkState, bucket: R2Bucket | undefined, fresh: Side | null = null): Promise<ChildCounts> {
+const NOT_STORED = "attachment_not_stored";
+const notStoredMessage = (attempts: number) => `This file was uploaded ${attempts} times and the platform answered each time, but it is not on the ticket.`;
+
+export async function syncAttachments(db: Db, context: ConnectionContext, link: LinkState, bucket: R2Bucket | undefined, fresh: Side | null = null, resendLost = false): Promise<ChildCounts> {
   const counts = emptyCounts();
   const enabled = context.sides.source.settings.attachments.enabled || context.sides.target.settings.attachments.enabled;
   if (!bucket || !enabled || !link.sourceTicketId || !link.targetTicketId) return counts;
@@ -109,6 +114,10 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
   // A pair created this moment has no records yet.
   const records = fresh ? [] : await db.select().from(attachmentLinks).where(eq(attachmentLinks.ticketLinkId, link.id));
   const known = knownIds(records);
+  // A full resync gives files reported as not kept their tries again (the cause may be fixed).
+  if (resendLost) for (const r of records) if (notStored(r)) known[r.originSide].delete(r.originId);
+  const written: WrittenCopy[] = [];
+  const stagedKeys = new Map<string, string>();
   for (const from of ["source", "target"] as const) {
     if (!context.sides[from].settings.attachments.enabled) continue;
     const to = otherSide(from);
@@ -126,6 +135,24 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
         continue;
       }
       const key = `org/${context.sides[from].orgId}/connection/${context.id}/attachment/${id}`;
+      const attempts = existing && !notStored(existing) ? existing.attempts : 0;
+      if (existing?.state === "unverified") {
+        // Uploaded before: settled if listed now; reported if it has had its tries.
+        if (existing.copyId && lists[to].some((f) => f.id === existing.copyId)) {
+          await db.update(attachmentLinks).set({ state: "done", updatedAt: nowIso() }).where(eq(attachmentLinks.id, id));
+          await bucket.delete(key);
+          counts.synced++;
+          continue;
+        }
+        if (attempts >= MAX_ATTEMPTS) {
+          const message = notStoredMessage(attempts);
+          await db.update(attachmentLinks).set({ state: "failed", errorCode: NOT_STORED, errorMessage: message, updatedAt: nowIso() }).where(eq(attachmentLinks.id, id));
+          await bucket.delete(key);
+          counts.failed++;
+          counts.errors.push({ id: file.id, code: NOT_STORED, message });
+          continue;
+        }
+      }
       try {
         let hash = existing?.contentHash ?? null;
         let staged = hash ? await bucket.head(key) : null;
@@ -147,6 +174,12 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
           const object = await bucket.get(key);
           if (!object) throw new Error("staged copy vanished");
           copyId = (await context.sides[to].client.uploadAttachment(ids[to], types[to], { fileName: file.fileName, contentType: file.contentType, size: staged!.size, body: object.body, createdAt: file.createdAt })).id;
+          // Kept staged until a listing shows the copy: a second upload needs no second download.
+          await db.update(attachmentLinks).set({ copyId, state: "unverified", attempts: attempts + 1, errorCode: null, errorMessage: null, updatedAt: nowIso() }).where(eq(attachmentLinks.id, id));
+          written.push({ recordId: id, originId: file.id, to, copyId, attempts: attempts + 1 });
+          stagedKeys.set(id, key);
+          counts.unverified++;
+          continue;
         }
         await db.update(attachmentLinks).set({ copyId, state: "done", errorCode: null, errorMessage: null, updatedAt: nowIso() }).where(eq(attachmentLinks.id, id));
         await bucket.delete(key);
@@ -158,6 +191,22 @@ export async function syncAttachments(db: Db, context: ConnectionContext, link: 
         counts.errors.push({ id: file.id, code, message });
       }
     }
+  }
+  const verdicts = await confirmCopies(written, (side) => context.sides[side].client.listAttachments(ids[side], types[side]));
+  for (const w of written) {
+    const verdict = verdicts.get(w.recordId);
+    if (verdict === "unverified" || verdict === undefined) continue;
+    counts.unverified--;
+    if (verdict === "done") {
+      await db.update(attachmentLinks).set({ state: "done", updatedAt: nowIso() }).where(eq(attachmentLinks.id, w.recordId));
+      counts.synced++;
+    } else {
+      const message = notStoredMessage(w.attempts);
+      await db.update(attachmentLinks).set({ state: "failed", errorCode: NOT_STORED, errorMessage: message, updatedAt: nowIso() }).where(eq(attachmentLinks.id, w.recordId));
+      counts.failed++;
+      counts.errors.push({ id: w.originId, code: NOT_STORED, message });
+    }
+    await bucket.delete(stagedKeys.get(w.recordId)!);
   }
   return counts;
 }

@@ -39,6 +39,18 @@ export const SYNC_ERRORS = {
     meaning: "The platform answered in a shape Lockstep does not expect.",
     advice: "Check the base URL points at the platform's API; if it does, report the run id to support.",
   },
+  comment_not_stored: {
+    meaning: "The platform accepted a comment copy but did not keep it: it was sent twice and is still not on the ticket. ServiceNow does this when the integration user may not write the journal field (comments or work_notes): it answers success and drops the field.",
+    advice: "Use Test connection on the receiving platform account: it names the role or ACL missing. Give the integration user write access to that field, then run a full resync of the connection to send the comment again.",
+  },
+  attachment_not_stored: {
+    meaning: "The platform accepted a file upload but did not keep it: it was uploaded twice and is still not on the ticket.",
+    advice: "Check that the integration user may add attachments to the ticket (and that no rule removes them), then run a full resync of the connection to upload it again.",
+  },
+  time_entry_not_stored: {
+    meaning: "The platform accepted a time entry but did not keep it: it was sent twice and is still not on the ticket.",
+    advice: "Check that the integration user may log time on the ticket (and that no rule removes the entry), then run a full resync of the connection to send it again.",
+  },
   internal_error: {
     meaning: "Something failed inside Lockstep.",
     advice: "Retry the ticket; if it fails again, report the run id to support.",

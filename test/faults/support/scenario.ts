@@ -4,22 +4,24 @@
 // Optionally evicts the object between alarms. Every random choice comes from one printed seed.
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, like } from "drizzle-orm";
 import { createDb } from "../../../src/db/client";
-import { changeCursors, syncRuns } from "../../../src/db/schema";
+import { attachmentLinks, changeCursors, commentLinks, syncRuns, ticketLinks, timeEntryLinks } from "../../../src/db/schema";
 import type { Fault, FaultPlan } from "../../../src/simulators/faults";
 import { BUDGET_KEY, connectionSyncStub } from "../../../src/sync/connection-sync";
 import type { Convergence } from "./converge";
 import { faultKinds, streams } from "./random";
 
 /** The faults of issue 9: a rate limit with Retry-After, a server error, a call that never
- * answers (the client's timeout ends it), a connection cut mid-body, and a body that is not JSON. */
+ * answers (the client's timeout ends it), a connection cut mid-body, and a body that is not JSON;
+ * and of issue 15: a write answered with success that keeps nothing (comment, file, time entry). */
 export const RANDOM_FAULTS: Fault[] = [
   { kind: "status", status: 429, retryAfter: "1" },
   { kind: "status", status: 500 },
   { kind: "hang" },
   { kind: "cut" },
   { kind: "malformed" },
+  { kind: "drop" },
 ];
 
 export type ScenarioOptions = {
@@ -88,13 +90,25 @@ export async function syncUntilConverged(options: ScenarioOptions): Promise<Scen
   const runRows = () => db.select().from(syncRuns).where(eq(syncRuns.connectionId, options.connectionId)).orderBy(asc(syncRuns.startedAt));
   const result: ScenarioResult = { converged: false, runs: 0, alarms: 0, evictions: 0, calls: {}, injected, checks: 0, last: null, statuses: [] };
 
+  // Copies a platform dropped twice are reported (comment_not_stored…), not sent again by quick
+  // runs; their advice is a full resync, which the scenario then asks for, as the admin would.
+  const reported = async () => {
+    let count = 0;
+    for (const table of [commentLinks, attachmentLinks, timeEntryLinks]) {
+      const rows = await db.select({ id: table.id }).from(table).innerJoin(ticketLinks, eq(table.ticketLinkId, ticketLinks.id)).where(and(eq(ticketLinks.connectionId, options.connectionId), like(table.errorCode, "%_not_stored")));
+      count += rows.length;
+    }
+    return count;
+  };
   let first = true;
   let stuck = 0;
   let previous = "";
   while (result.runs < options.maxRuns) {
     setFaults(true);
+    const notKept = first ? 0 : await reported();
+    if (notKept > 0) console.log(`[faults] ${options.name}: ${notKept} copies reported as not kept by the platform; a full resync sends them again`);
     // Automatic runs: a manual one would meet the connection's cool-down between requests.
-    const answer = await stub.requestRun({ connectionId: options.connectionId, mode: "quick", trigger: "automatic", ...(first ? { since: options.since } : {}) });
+    const answer = await stub.requestRun({ connectionId: options.connectionId, mode: notKept > 0 ? "full" : "quick", trigger: "automatic", ...(first ? { since: options.since } : {}) });
     if (answer.kind !== "queued") throw new Error(`the run was not queued: ${JSON.stringify(answer)}`);
     first = false;
     // Alarms until the object has nothing left: the run, and any retries it queued.
