@@ -108,7 +108,7 @@ describe("ServiceNow errors", () => {
 describe("ServiceNow OAuth client credentials", () => {
   it("fetches one token and reuses it until it is about to expire", async () => {
     const { client, clock, incident, tokenCalls } = setup(OAUTH);
-    await expect(client.testConnection()).resolves.toEqual({ identity: "Lockstep Integration (lockstep.integration)" });
+    await expect(client.testConnection()).resolves.toMatchObject({ identity: "Lockstep Integration (lockstep.integration)" });
     await client.getTicket(incident.sys_id!, "incident");
     expect(tokenCalls()).toBe(1);
     clock.advance(1_800 - 30);
