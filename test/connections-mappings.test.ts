@@ -51,6 +51,8 @@ function picklists(statuses: string[]): Picklists {
     customFields: [],
     members: [],
     workRoles: [],
+    sources: [],
+    categories: [],
   };
 }
 

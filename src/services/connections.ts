@@ -13,7 +13,8 @@ import { pageOf, type Page, type PageRequest } from "../lib/pagination";
 import { ApiError, notFound } from "../api/error-codes";
 import { invalidInput } from "../api/on-error";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
-import { connectionSettingsSchema, sideSettingsSchema } from "../schemas/connections";
+import { connectionSettingsSchema, sideSettingsSchema, type SideSettings } from "../schemas/connections";
+import { connectorFor } from "../connectors/registry";
 import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "../schemas/connection-views";
 import { assertSafeNames } from "../lib/safe-keys";
 import { auditEntry, type AuditInput } from "./audit";
@@ -260,6 +261,21 @@ function parseUnder<T>(schema: z.ZodType<T>, value: unknown, prefix: string[]): 
   return result.data;
 }
 
+/** A default the side's platform has no field for would be saved and never applied: refused. */
+function refuseUnsupportedDefaults(settings: SideSettings, platform: string | null): void {
+  const facts = platform ? connectorFor(platform)?.facts : null;
+  if (!facts) return;
+  const issues = (["sourceId", "categoryId"] as const)
+    .filter((key) => settings.defaults[key] !== undefined && facts.ticketDefaults[key] === null)
+    .map((key) => ({
+      code: "custom" as const,
+      path: ["side", "settings", "defaults", key],
+      message: `${facts.label} tickets have no ${key === "sourceId" ? "source" : "category"}; leave it empty`,
+      input: settings.defaults[key],
+    }));
+  if (issues.length) throw invalidInput({ issues });
+}
+
 export async function updateConnection(db: Db, actor: Principal, id: string, input: UpdateConnectionInput, ip?: string | null): Promise<ConnectionView> {
   const scope = scopeOf(actor);
   const visible = await findVisibleConnection(db, scope, id);
@@ -283,6 +299,7 @@ export async function updateConnection(db: Db, actor: Principal, id: string, inp
     }
     const current = visible.sides.find((s) => s.side === side)!;
     const settings = parseUnder(sideSettingsSchema, mergeSettings(JSON.parse(current.settings) as Plain, input.side.settings), ["side", "settings"]);
+    refuseUnsupportedDefaults(settings, current.platform);
     sideUpdate = { side, settings: JSON.stringify(settings) };
   }
   const details = {
