@@ -18,14 +18,19 @@ describe("ConnectWise connector: connection and picklists", () => {
     expect(p.statuses).toContainEqual({ id: "22", name: "Investigating", queueId: "2", closed: false });
     expect(p.statuses.filter((s) => s.queueId === "3").map((s) => s.name)).toEqual(["New", "Closed"]);
     expect(p.priorities.map((x) => x.name)).toEqual(["Priority 1 - Critical", "Priority 2 - High", "Priority 3 - Normal", "Priority 4 - Low"]);
-    expect(p.ticketTypes).toContainEqual({ id: "202", name: "Network Operations / Outage" });
+    // One ticket type; the board's types are the categories, and a select field to map.
+    expect(p.ticketTypes).toEqual([{ id: "ticket", name: "Service ticket" }]);
+    expect(p.categories).toContainEqual({ id: "202", name: "Network Operations / Outage" });
+    expect(p.sources.map((x) => x.name)).toEqual(["Email", "Phone", "Portal", "Monitoring"]);
     expect(p.companies.map((c) => c.name)).toContain("Acme Corporation");
     expect(p.noteTypes).toEqual([
       { id: "discussion", name: "Discussion", public: true },
       { id: "internal", name: "Internal", public: false },
       { id: "resolution", name: "Resolution", public: true },
     ]);
-    expect(p.customFields).toEqual([{ id: "1", name: "Site Code", type: "text" }, { id: "2", name: "Hours Cap", type: "number" }, { id: "3", name: "VIP", type: "boolean" }]);
+    expect(p.customFields.slice(0, 3)).toEqual([{ id: "1", name: "Site Code", type: "text" }, { id: "2", name: "Hours Cap", type: "number" }, { id: "3", name: "VIP", type: "boolean" }]);
+    expect(p.customFields.slice(3).map((f) => [f.id, f.type])).toEqual([["type", "select"], ["subType", "select"], ["item", "select"]]);
+    expect(p.customFields.find((f) => f.id === "subType")!.choices).toContainEqual({ id: "1102", name: "Service Desk / Hardware" });
     expect(p.members).toContainEqual({ id: "140", name: "John Smith" });
     expect(p.workRoles.map((r) => r.name)).toEqual(["Engineer", "Senior Engineer", "Project Manager"]);
   });
@@ -134,7 +139,7 @@ describe("ConnectWise connector: tickets", () => {
     const { client, sent } = setupConnectWise();
     const updated = await client.updateTicket("100", "ticket", { customFields: { "2": 7.5 } });
     expect(JSON.parse(sent.find((r) => r.method === "PATCH")!.body!)).toEqual([{ op: "replace", path: "customFields", value: [{ id: 1, value: "SITE-100" }, { id: 2, value: 7.5 }, { id: 3, value: true }] }]);
-    expect(updated.customFields).toEqual({ "1": "SITE-100", "2": 7.5, "3": true });
+    expect(updated.customFields).toMatchObject({ "1": "SITE-100", "2": 7.5, "3": true });
   });
 
   it("closes a ticket through a closed status of its board", async () => {

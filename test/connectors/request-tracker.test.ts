@@ -45,8 +45,9 @@ describe("connecting and discovering", () => {
     expect(picklists.priorities).toEqual([{ id: "0", name: "Low" }, { id: "50", name: "Medium" }, { id: "100", name: "High" }]);
     expect(picklists.noteTypes).toEqual([{ id: "correspond", name: "Reply (correspond)", public: true }, { id: "comment", name: "Comment (internal)", public: false }]);
     expect(picklists.customFields).toEqual([
-      { id: "2", name: "Severity", type: "select", options: ["Low", "Medium", "High", "Critical"] },
-      { id: "3", name: "Tags", type: "text" },
+      // Keyed by name: tickets carry their custom fields by name, and mappings store this id.
+      { id: "Severity", name: "Severity", type: "select", options: ["Low", "Medium", "High", "Critical"] },
+      { id: "Tags", name: "Tags", type: "text" },
     ]);
     expect(picklists.members.map((m) => m.id)).toEqual(["root", "lockstep", "alice", "bob"]);
     expect(picklists.ticketTypes).toEqual([{ id: "ticket", name: "Ticket" }]);
