@@ -101,6 +101,20 @@ describe("ConnectWise connector: tickets", () => {
     expect(t.extra).toMatchObject({ type: { id: 101, name: "Incident" }, severity: "Low", impact: "Medium", recordType: "ServiceTicket" });
   });
 
+  it("writes the source and category defaults, and categorisation mapped as select fields, as references", async () => {
+    const { client, sim } = setupConnectWise();
+    const created = await client.createTicket("ticket", {
+      title: "New laptop", queueId: "1", statusId: "11", priorityId: "3", companyId: "250", sourceId: "3", categoryId: "102",
+      customFields: { subType: "1102", item: "1201", "1": "SITE-7" },
+    });
+    expect(sim.store.tickets.get(Number(created.id))).toMatchObject({ source: { id: 3, name: "Portal" }, type: { id: 102, name: "Service Request" }, subType: { id: 1102 }, item: { id: 1201 } });
+    expect(created.customFields).toMatchObject({ type: "102", subType: "1102", item: "1201", "1": "SITE-7" });
+    const moved = await client.updateTicket(created.id, "ticket", { customFields: { type: "101" } });
+    expect(moved.customFields.type).toBe("101");
+    // A type of another board is refused by ConnectWise, loudly (400), never dropped.
+    await expect(client.updateTicket(created.id, "ticket", { customFields: { type: "202" } })).rejects.toMatchObject({ kind: "validation" });
+  });
+
   it("creates a ticket on a board with status, priority, company, contact and type, and keeps a long title whole in the description", async () => {
     const { client, sim } = setupConnectWise();
     const longTitle = `Email outage for the whole Leeds office after the migration weekend — users cannot send or receive mail (${"x".repeat(20)})`;

@@ -166,6 +166,12 @@ describe("reading and writing tickets", () => {
     expect(created.customFields.Nonexistent).toBeUndefined();
   });
 
+  it("refuses a source or category, which RT tickets do not have, rather than dropping it", async () => {
+    const client = connect();
+    await expect(client.createTicket("ticket", { title: "x", description: "y", queueId: "Support", statusId: "new", priorityId: "0", sourceId: "email" })).rejects.toMatchObject({ kind: "validation" });
+    await expect(client.updateTicket("1000", "ticket", { categoryId: "network" })).rejects.toMatchObject({ kind: "validation" });
+  });
+
   it("updates only the changed fields and closes with a resolved status", async () => {
     const client = connect();
     const updated = await client.updateTicket("2", "ticket", { title: "Renamed", statusId: "resolved" });
