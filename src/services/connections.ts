@@ -265,12 +265,12 @@ function parseUnder<T>(schema: z.ZodType<T>, value: unknown, prefix: string[]): 
 function refuseUnsupportedDefaults(settings: SideSettings, platform: string | null): void {
   const facts = platform ? connectorFor(platform)?.facts : null;
   if (!facts) return;
-  const issues = (["sourceId", "categoryId"] as const)
+  const issues = (["sourceId", "categoryId", "companyId"] as const)
     .filter((key) => settings.defaults[key] !== undefined && facts.ticketDefaults[key] === null)
     .map((key) => ({
       code: "custom" as const,
       path: ["side", "settings", "defaults", key],
-      message: `${facts.label} tickets have no ${key === "sourceId" ? "source" : "category"}; leave it empty`,
+      message: `${facts.label} tickets have no ${{ sourceId: "source", categoryId: "category", companyId: "company" }[key]}; leave it empty`,
       input: settings.defaults[key],
     }));
   if (issues.length) throw invalidInput({ issues });

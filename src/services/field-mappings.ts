@@ -14,6 +14,7 @@ import type { FieldMappingInput } from "../schemas/connections";
 import type { FieldMappingView } from "../schemas/connection-views";
 import { resolveCustomField } from "../sync/engine/mapping-rules";
 import { writable } from "../sync/engine/field-access";
+import { connectorFor } from "../connectors/registry";
 import { connectionAudit, findVisibleConnection, type VisibleConnection } from "./connections";
 
 type MappingRow = typeof fieldMappings.$inferSelect;
@@ -62,7 +63,7 @@ function problemsOf(mappings: FieldMappingInput[]): Issue[] {
 
 const PICKLIST_OF: Record<string, keyof Pick<Picklists, "statuses" | "priorities" | "queues">> = { status: "statuses", priority: "priorities", queue: "queues" };
 
-type Lists = { source: Picklists | null; target: Picklists | null };
+type Lists = { source: Picklists | null; target: Picklists | null; platforms?: { source: string | null; target: string | null } };
 
 /**
  * Fields each mapping cannot use, and custom fields saved by display name turned into the key the
@@ -78,6 +79,10 @@ function fieldsOf(mappings: FieldMappingInput[], lists: Lists): { mappings: Fiel
       const writesHere = side === "source" ? writesSource(m) : writesTarget(m);
       if (writesHere && !writable(m[key])) {
         issues.push({ code: "custom", path: ["mappings", i, key], message: `${m[key]} can be read but not written: a ticket's type is chosen by the ${side} side's default ticket type (map it one way, from the ${side})`, input: m[key] });
+      }
+      const facts = lists.platforms?.[side] ? connectorFor(lists.platforms[side]!)?.facts : null;
+      if (writesHere && m[key] === "company" && facts && facts.ticketDefaults.companyId === null) {
+        issues.push({ code: "custom", path: ["mappings", i, key], message: `${facts.label} tickets have no company to write (map it one way, from the ${side})`, input: m[key] });
       }
       const defs = lists[side]?.customFields;
       const resolved = defs ? resolveCustomField(m[key], defs, side) : null;
@@ -143,7 +148,8 @@ export async function storedMappings(db: Db, connectionId: string): Promise<(Fie
 async function listsOf(db: Db, visible: VisibleConnection): Promise<Lists> {
   const accountOf = (side: "source" | "target") => visible.sides.find((s) => s.side === side)?.platformAccountId ?? null;
   const [source, target] = await Promise.all([cachedPicklists(db, accountOf("source")), cachedPicklists(db, accountOf("target"))]);
-  return { source, target };
+  const platformOf = (side: "source" | "target") => visible.sides.find((s) => s.side === side)?.platform ?? null;
+  return { source, target, platforms: { source: platformOf("source"), target: platformOf("target") } };
 }
 
 async function mappingsOf(db: Db, visible: VisibleConnection): Promise<FieldMappingView[]> {

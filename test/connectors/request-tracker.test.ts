@@ -166,8 +166,9 @@ describe("reading and writing tickets", () => {
     expect(created.customFields.Nonexistent).toBeUndefined();
   });
 
-  it("refuses a source or category, which RT tickets do not have, rather than dropping it", async () => {
+  it("refuses a source, category or company, which RT tickets do not have, rather than dropping it", async () => {
     const client = connect();
+    await expect(client.updateTicket("1000", "ticket", { companyId: "250" })).rejects.toMatchObject({ kind: "validation" });
     await expect(client.createTicket("ticket", { title: "x", description: "y", queueId: "Support", statusId: "new", priorityId: "0", sourceId: "email" })).rejects.toMatchObject({ kind: "validation" });
     await expect(client.updateTicket("1000", "ticket", { categoryId: "network" })).rejects.toMatchObject({ kind: "validation" });
   });

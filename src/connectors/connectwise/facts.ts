@@ -25,7 +25,7 @@ export const connectwiseFacts: ConnectorFacts = {
     { id: "resolution", name: "Resolution", public: true },
   ],
   supports: { timeEntries: true, partnerReference: true, originalTimestamps: false },
-  ticketDefaults: { sourceId: "Source", categoryId: "Type (the board's service type)" },
+  ticketDefaults: { sourceId: "Source", categoryId: "Type (the board's service type)", companyId: "Company" },
   // Callbacks (POST /system/callbacks) carry `x-content-signature`, whose key scheme is seen only
   // in third-party code: treated as unsigned, with a secret in the URL, and re-read by id.
   webhooks: { kind: "url-secret" },

@@ -20,7 +20,7 @@ export const requestTrackerFacts: ConnectorFacts = {
   maxAttachmentBytes: 10 * 1024 * 1024,
   noteTypes: NOTE_TYPES,
   supports: { timeEntries: true, partnerReference: true, originalTimestamps: false },
-  ticketDefaults: { sourceId: null, categoryId: null },
+  ticketDefaults: { sourceId: null, categoryId: null, companyId: null },
   // RT has no webhooks in core: a Scrip posts the ticket id to a URL holding a secret.
   webhooks: { kind: "url-secret" },
   credentialHelp: {

@@ -49,10 +49,10 @@ const MESSAGES_KEPT = 100;
 /** Descriptions one client keeps: a ticket's Create message never changes, so any read serves. */
 const DESCRIPTIONS_KEPT = 2_000;
 
-/** RT has no source or category field: a write naming one is refused, never half-kept. */
+/** RT has no source, category or company: a write naming one is refused, never half-kept. */
 function noSourceOrCategory(write: TicketWrite): void {
-  const named = [write.sourceId !== undefined ? "source" : null, write.categoryId !== undefined ? "category" : null].filter(Boolean);
-  if (named.length > 0) throw new ConnectorError("validation", `Request Tracker tickets have no ${named.join(" or ")}; remove that default from this side's settings.`);
+  const named = [write.sourceId !== undefined ? "source" : null, write.categoryId !== undefined ? "category" : null, write.companyId !== undefined ? "company" : null].filter(Boolean);
+  if (named.length > 0) throw new ConnectorError("validation", `Request Tracker tickets have no ${named.join(" or ")}; remove that default or mapping from this side.`);
 }
 
 function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>): ConnectorClient {
