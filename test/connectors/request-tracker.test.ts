@@ -169,6 +169,8 @@ describe("reading and writing tickets", () => {
   it("refuses a source, category or company, which RT tickets do not have, rather than dropping it", async () => {
     const client = connect();
     await expect(client.updateTicket("1000", "ticket", { companyId: "250" })).rejects.toMatchObject({ kind: "validation" });
+    // Nor can RT change a description (its first message) after the create.
+    await expect(client.updateTicket("1000", "ticket", { description: "Rewritten" })).rejects.toMatchObject({ kind: "validation" });
     await expect(client.createTicket("ticket", { title: "x", description: "y", queueId: "Support", statusId: "new", priorityId: "0", sourceId: "email" })).rejects.toMatchObject({ kind: "validation" });
     await expect(client.updateTicket("1000", "ticket", { categoryId: "network" })).rejects.toMatchObject({ kind: "validation" });
   });

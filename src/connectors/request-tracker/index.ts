@@ -174,6 +174,8 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
 
     async updateTicket(id, _ticketType, changes) {
       noSourceOrCategory(changes);
+      // The description is the ticket's first message: RT keeps no field to change it in.
+      if (changes.description !== undefined) throw new ConnectorError("validation", "Request Tracker cannot change a ticket's description once created (it is the ticket's first message); map the description one way, from this side, or not at all.");
       const body = ticketWriteToRt(changes, settings, false);
       if (Object.keys(body).length === 0) return load(id);
       const messages = await api.updateTicket(id, body);
