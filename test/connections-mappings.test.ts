@@ -51,6 +51,8 @@ function picklists(statuses: string[]): Picklists {
     customFields: [],
     members: [],
     workRoles: [],
+    sources: [],
+    categories: [],
   };
 }
 
@@ -108,6 +110,17 @@ describe("field mappings", () => {
     const back = await put(id, [{ ...statusMapping, direction: "bidirectional", valuePairs: manyToOne }]);
     expect(back.status).toBe(400);
     expect(((await back.json()) as { error: { message: string } }).error.message).toContain('target status value "1" is paired with both "new" and "open"');
+  });
+
+  it("refuse writing what the platform cannot hold: the ticket type anywhere, a company on Request Tracker", async () => {
+    const id = await connect();
+    const type = await put(id, [{ sourceField: "title", targetField: "ticketType", direction: "source_to_target", kind: "direct" }]);
+    expect(type.status).toBe(400);
+    const company = await put(id, [{ sourceField: "title", targetField: "company", direction: "bidirectional", kind: "direct" }]);
+    expect(company.status).toBe(400);
+    const fields = ((await company.json()) as { error: { details: { fields: { path: string; message: string }[] } } }).error.details.fields;
+    expect(fields).toEqual([{ path: "mappings.0.targetField", message: "Request Tracker 5 tickets have no company to write (map it one way, from the target)" }]);
+    expect(await list(id)).toEqual([]);
   });
 
   it("refuse value pairs on a direct mapping and a mapping given twice", async () => {

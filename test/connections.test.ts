@@ -191,6 +191,17 @@ describe("connection settings", () => {
     expect((await get(connection.id, a.token)).settings.manualCooldownSeconds).toBe(60);
   });
 
+  it("refuse a source, category or company default for a platform without one (Request Tracker), changing nothing", async () => {
+    const connection = await activeConnection();
+    const res = await api(`/connections/${connection.id}`, b.token, { method: "PATCH", json: { side: { settings: { defaults: { statusId: "new", sourceId: "email", categoryId: "network", companyId: "7" } } } } });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; details: { fields: { path: string; message: string }[] } } };
+    expect(body.error.code).toBe("invalid_input");
+    expect(body.error.details.fields.map((f) => f.path)).toEqual(["side.settings.defaults.sourceId", "side.settings.defaults.categoryId", "side.settings.defaults.companyId"]);
+    expect(body.error.details.fields[0]!.message).toContain("tickets have no source");
+    expect((await get(connection.id, b.token)).sides.find((s) => s.mine)!.settings!.defaults.sourceId).toBeUndefined();
+  });
+
   it("let each organisation edit only its own side: the partner's side answers 403", async () => {
     const connection = await activeConnection();
     const own = await api(`/connections/${connection.id}`, b.token, { method: "PATCH", json: { side: { settings: { defaults: { statusId: "new", priorityId: "3" } } } } });

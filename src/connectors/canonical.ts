@@ -58,6 +58,10 @@ export const ticketWriteSchema = z.object({
   requester: personSchema.optional(),
   customFields: z.record(z.string(), customValueSchema).optional(),
   partnerReference: z.string().optional(),
+  /** Where the ticket came from (ConnectWise source, ServiceNow channel), where the platform has one. */
+  sourceId: z.string().optional(),
+  /** The ticket's category (ConnectWise service type, ServiceNow category), where the platform has one. */
+  categoryId: z.string().optional(),
   extra: extraSchema.optional(),
 });
 export type TicketWrite = z.infer<typeof ticketWriteSchema>;
@@ -125,10 +129,12 @@ export const statusOptionSchema = refSchema.extend({
 });
 
 export const customFieldDefSchema = z.object({
-  id: z.string(),
+  id: z.string().describe("The key the connector uses in `Ticket.customFields`, and what mappings store as `customFields.<id>`."),
   name: z.string(),
   type: z.enum(["text", "number", "boolean", "date", "select"]),
-  options: z.array(z.string()).optional(),
+  options: z.array(z.string()).optional().describe("The values a select field takes, as stored."),
+  /** Where a select's stored values are ids (ConnectWise service types), their names for people. */
+  choices: z.array(refSchema).optional(),
 });
 
 /** Everything `discover` finds: the values admins pick from in the settings and mappings. */
@@ -142,5 +148,9 @@ export const picklistsSchema = z.object({
   customFields: z.array(customFieldDefSchema),
   members: z.array(refSchema),
   workRoles: z.array(refSchema),
+  /** Ticket sources (ConnectWise) or channels (ServiceNow contact_type): `defaults.sourceId`. Empty where the platform has none. */
+  sources: z.array(refSchema).default([]),
+  /** Ticket categories (ConnectWise service types, ServiceNow categories): `defaults.categoryId`. */
+  categories: z.array(refSchema).default([]),
 });
 export type Picklists = z.infer<typeof picklistsSchema>;

@@ -79,6 +79,10 @@ export type ConnectorFacts = {
    * there; one without keeps it short, at the end of the text.
    */
   copyMarkers: Record<"comments" | "attachments" | "timeEntries", CopyMarker>;
+  /** The platform's field behind the side defaults `sourceId`, `categoryId` and `companyId` (for
+   * people: help text and refusals); null where the platform has no such field, so the default
+   * (and, for the company, a mapping that writes it) is refused. */
+  ticketDefaults: { sourceId: string | null; categoryId: string | null; companyId: string | null };
   /** How the platform's change events prove they are genuine; null: it pushes nothing. */
   webhooks: WebhookScheme | null;
   /** The platform's note types and whether each is visible to the customer. */

@@ -67,9 +67,13 @@ export const fieldMappingViewSchema = fieldMappingInputSchema.extend({
     .object({ source: z.array(z.string()), target: z.array(z.string()) })
     .nullable()
     .describe(
-      "For value mappings of status, priority or queue once both sides' picklists are cached: picklist ids that have no pair, " +
+      "For value mappings of status, priority, queue or a select custom field once both sides' picklists are cached: values that have no pair, " +
         "on each side the mapping reads from. Null when it does not apply or the picklists are not cached yet.",
     ),
+  problems: z
+    .array(z.string())
+    .default([])
+    .describe("Why the mapping cannot apply as the platforms now stand (a custom field no longer listed): its tickets fail with field_not_found."),
   valuePairs: z.array(valuePairSchema),
 });
 export type FieldMappingView = z.infer<typeof fieldMappingViewSchema>;

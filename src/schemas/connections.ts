@@ -6,11 +6,17 @@ import { nameSchema } from "./common";
 
 export const sideSchema = z.enum(["source", "target"]).describe("source: where tickets originate; target: where they are received.");
 
-/** A field of the canonical ticket: `title`, `status`, `customFields.<name>`… */
+/** A field of the canonical ticket: `title`, `status`, `customFields.<id>`… */
 export const canonicalFieldSchema = z
   .string()
   .regex(/^(title|description|status|priority|queue|company|assignee|requester|ticketType|customFields\.[^.]{1,100})$/, "must be a canonical ticket field")
-  .describe("title, description, status, priority, queue, company, assignee, requester, ticketType or customFields.<name>.");
+  .describe(
+    "title, description, status, priority, queue, company, assignee, requester, ticketType or customFields.<id>, where <id> is the custom field's " +
+      "`id` in the side's picklists (GET /connections/{id}/picklists, customFields[].id): the key its platform uses (ConnectWise: the numeric id, " +
+      "or type, subType, item; ServiceNow: the column name, u_… or category, subcategory; Request Tracker: the custom field's name). In mappings, " +
+      "a display name is turned into that id when it names one field of the side's read picklists; a field the picklists lack is refused. " +
+      "ticketType may be read, not written.",
+  );
 
 const ids = z.array(z.string().min(1).max(200)).max(500);
 
@@ -29,9 +35,15 @@ export const sideSettingsSchema = z.object({
       ticketType: z.string().optional(),
       statusId: z.string().optional().describe("Status of tickets created on this side (required to receive tickets)."),
       priorityId: z.string().optional().describe("Priority of tickets created on this side (required to receive tickets)."),
-      sourceId: z.string().optional(),
+      sourceId: z
+        .string()
+        .optional()
+        .describe("Source of tickets created on this side (ConnectWise source, ServiceNow channel `contact_type`), from the picklists' `sources`. Refused for platforms without one (Request Tracker)."),
       ownerId: z.string().optional(),
-      categoryId: z.string().optional(),
+      categoryId: z
+        .string()
+        .optional()
+        .describe("Category of tickets created on this side (ConnectWise service type of the default board, ServiceNow `category`), from the picklists' `categories`. Refused for platforms without one (Request Tracker)."),
       fallbackContactId: z.string().optional().describe("Contact used when the requester's email matches nobody here."),
     })
     .default({}),

@@ -14,12 +14,12 @@ import { ApiError, notFound } from "../api/error-codes";
 import { invalidInput } from "../api/on-error";
 import { refuseUnknownKeys } from "../api/unknown-keys";
 import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
-import { connectionSettingsSchema, sideSettingsSchema } from "../schemas/connections";
+import { connectionSettingsSchema, sideSettingsSchema, type SideSettings } from "../schemas/connections";
+import { connectorFor } from "../connectors/registry";
 import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "../schemas/connection-views";
 import { assertSafeNames } from "../lib/safe-keys";
 import { auditEntry, type AuditInput } from "./audit";
 import { childSettingIssues } from "./child-settings-checks";
-import { connectorFor } from "../connectors/registry";
 
 type ConnectionRow = typeof connections.$inferSelect;
 type SideRow = typeof connectionSides.$inferSelect;
@@ -263,6 +263,21 @@ function parseUnder<T>(schema: z.ZodType<T>, value: unknown, prefix: string[]): 
   return result.data;
 }
 
+/** A default the side's platform has no field for would be saved and never applied: refused. */
+function refuseUnsupportedDefaults(settings: SideSettings, platform: string | null): void {
+  const facts = platform ? connectorFor(platform)?.facts : null;
+  if (!facts) return;
+  const issues = (["sourceId", "categoryId", "companyId"] as const)
+    .filter((key) => settings.defaults[key] !== undefined && facts.ticketDefaults[key] === null)
+    .map((key) => ({
+      code: "custom" as const,
+      path: ["side", "settings", "defaults", key],
+      message: `${facts.label} tickets have no ${{ sourceId: "source", categoryId: "category", companyId: "company" }[key]}; leave it empty`,
+      input: settings.defaults[key],
+    }));
+  if (issues.length) throw invalidInput({ issues });
+}
+
 /** What the install can do that settings depend on: alert emails need an email binding. */
 export type InstallCapabilities = { alertEmail: boolean };
 
@@ -322,6 +337,7 @@ export async function updateConnection(
     const facts = (platform: string | null | undefined) => (platform ? connectorFor(platform)?.facts ?? null : null);
     const issues = childSettingIssues(sideSettingsSchema.parse(JSON.parse(current.settings)), settings, facts(current.platform), facts(partner?.platform));
     if (issues.length) throw invalidInput({ issues: issues.map((i) => ({ code: "custom", path: ["side", "settings", ...i.path], message: i.message, input: undefined })) });
+    refuseUnsupportedDefaults(settings, current.platform);
     sideUpdate = { side, settings: JSON.stringify(settings) };
   }
   const details = {

@@ -12,6 +12,9 @@ import { scopeOf, type OrgScope, type Principal } from "../auth/principal";
 import { picklistsSchema, type Picklists } from "../connectors/canonical";
 import type { FieldMappingInput } from "../schemas/connections";
 import type { FieldMappingView } from "../schemas/connection-views";
+import { resolveCustomField } from "../sync/engine/mapping-rules";
+import { writable } from "../sync/engine/field-access";
+import { connectorFor } from "../connectors/registry";
 import { connectionAudit, findVisibleConnection, type VisibleConnection } from "./connections";
 
 type MappingRow = typeof fieldMappings.$inferSelect;
@@ -60,6 +63,50 @@ function problemsOf(mappings: FieldMappingInput[]): Issue[] {
 
 const PICKLIST_OF: Record<string, keyof Pick<Picklists, "statuses" | "priorities" | "queues">> = { status: "statuses", priority: "priorities", queue: "queues" };
 
+type Lists = { source: Picklists | null; target: Picklists | null; platforms?: { source: string | null; target: string | null } };
+
+/**
+ * Fields each mapping cannot use, and custom fields saved by display name turned into the key the
+ * platform uses (`customFields.<id>`, what runs read and write). A side whose picklists were never
+ * read is taken as given: the run checks it against the platform's answer.
+ */
+function fieldsOf(mappings: FieldMappingInput[], lists: Lists): { mappings: FieldMappingInput[]; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const out = mappings.map((m, i) => {
+    const next = { ...m };
+    for (const side of ["source", "target"] as const) {
+      const key = side === "source" ? "sourceField" : "targetField";
+      const writesHere = side === "source" ? writesSource(m) : writesTarget(m);
+      if (writesHere && !writable(m[key])) {
+        issues.push({ code: "custom", path: ["mappings", i, key], message: `${m[key]} can be read but not written: a ticket's type is chosen by the ${side} side's default ticket type (map it one way, from the ${side})`, input: m[key] });
+      }
+      const facts = lists.platforms?.[side] ? connectorFor(lists.platforms[side]!)?.facts : null;
+      if (writesHere && m[key] === "company" && facts && facts.ticketDefaults.companyId === null) {
+        issues.push({ code: "custom", path: ["mappings", i, key], message: `${facts.label} tickets have no company to write (map it one way, from the ${side})`, input: m[key] });
+      }
+      const defs = lists[side]?.customFields;
+      const resolved = defs ? resolveCustomField(m[key], defs, side) : null;
+      if (resolved && "field" in resolved) next[key] = resolved.field;
+      else if (resolved) issues.push({ code: "custom", path: ["mappings", i, key], message: `${resolved.problem} Refresh the platform data if it was added since.`, input: m[key] });
+    }
+    return next;
+  });
+  return { mappings: out, issues };
+}
+
+/** What a saved mapping cannot do now that the platforms have been read (a custom field gone). */
+function problemsNow(m: FieldMappingInput, lists: Lists): string[] {
+  return fieldsOf([m], lists).issues.map((issue) => issue.message);
+}
+
+/** The values a mapped field takes on a side: its picklist's ids, or its select custom field's options. */
+function valuesOf(picklists: Picklists, field: string): string[] | null {
+  const list = PICKLIST_OF[field];
+  if (list) return picklists[list].map((v) => v.id);
+  if (!field.startsWith("customFields.")) return null;
+  return picklists.customFields.find((cf) => `customFields.${cf.id}` === field)?.options ?? null;
+}
+
 async function cachedPicklists(db: Db, accountId: string | null): Promise<Picklists | null> {
   if (!accountId) return null;
   const [cached] = await db.select().from(picklistCache).where(and(eq(picklistCache.accountId, accountId), eq(picklistCache.kind, "all"))).limit(1);
@@ -68,14 +115,15 @@ async function cachedPicklists(db: Db, accountId: string | null): Promise<Pickli
 }
 
 /** Picklist ids with no pair, on each side the mapping reads from (only that side's values can fail a run). */
-function unpairedOf(m: FieldMappingInput, lists: { source: Picklists; target: Picklists } | null): FieldMappingView["unpaired"] {
-  const sourceList = PICKLIST_OF[m.sourceField];
-  const targetList = PICKLIST_OF[m.targetField];
-  if (m.kind !== "value" || !lists || (!sourceList && !targetList)) return null;
-  const missing = (values: { id: string }[], paired: Set<string>) => [...new Set(values.map((v) => v.id))].filter((id) => !paired.has(id));
+function unpairedOf(m: FieldMappingInput, lists: Lists): FieldMappingView["unpaired"] {
+  if (m.kind !== "value" || !lists.source || !lists.target) return null;
+  const sourceValues = valuesOf(lists.source, m.sourceField);
+  const targetValues = valuesOf(lists.target, m.targetField);
+  if (!sourceValues && !targetValues) return null;
+  const missing = (values: string[], paired: Set<string>) => [...new Set(values)].filter((id) => !paired.has(id));
   return {
-    source: sourceList && writesTarget(m) ? missing(lists.source[sourceList], new Set(m.valuePairs.map((p) => p.sourceValue))) : [],
-    target: targetList && writesSource(m) ? missing(lists.target[targetList], new Set(m.valuePairs.map((p) => p.targetValue))) : [],
+    source: sourceValues && writesTarget(m) ? missing(sourceValues, new Set(m.valuePairs.map((p) => p.sourceValue))) : [],
+    target: targetValues && writesSource(m) ? missing(targetValues, new Set(m.valuePairs.map((p) => p.targetValue))) : [],
   };
 }
 
@@ -97,12 +145,17 @@ export async function storedMappings(db: Db, connectionId: string): Promise<(Fie
   }));
 }
 
-async function mappingsOf(db: Db, visible: VisibleConnection): Promise<FieldMappingView[]> {
-  const stored = await storedMappings(db, visible.row.id);
+async function listsOf(db: Db, visible: VisibleConnection): Promise<Lists> {
   const accountOf = (side: "source" | "target") => visible.sides.find((s) => s.side === side)?.platformAccountId ?? null;
   const [source, target] = await Promise.all([cachedPicklists(db, accountOf("source")), cachedPicklists(db, accountOf("target"))]);
-  const lists = source && target ? { source, target } : null;
-  return stored.map((mapping) => ({ ...mapping, unpaired: unpairedOf(mapping, lists) }));
+  const platformOf = (side: "source" | "target") => visible.sides.find((s) => s.side === side)?.platform ?? null;
+  return { source, target, platforms: { source: platformOf("source"), target: platformOf("target") } };
+}
+
+async function mappingsOf(db: Db, visible: VisibleConnection): Promise<FieldMappingView[]> {
+  const stored = await storedMappings(db, visible.row.id);
+  const lists = await listsOf(db, visible);
+  return stored.map((mapping) => ({ ...mapping, unpaired: unpairedOf(mapping, lists), problems: problemsNow(mapping, lists) }));
 }
 
 export async function listMappings(db: Db, scope: OrgScope, connectionId: string): Promise<{ mappings: FieldMappingView[] }> {
@@ -117,10 +170,12 @@ export async function replaceMappings(
   ip?: string | null,
 ): Promise<{ mappings: FieldMappingView[] }> {
   const visible = await findVisibleConnection(db, scopeOf(actor), connectionId);
-  const issues = problemsOf(input.mappings);
+  const resolved = fieldsOf(input.mappings, await listsOf(db, visible));
+  const issues = [...resolved.issues, ...problemsOf(resolved.mappings)];
   if (issues.length) throw invalidInput({ issues });
+  const mappings = resolved.mappings;
   const now = nowIso();
-  const rows: MappingRow[] = input.mappings.map((m, position) => ({
+  const rows: MappingRow[] = mappings.map((m, position) => ({
     id: newId("map"),
     connectionId,
     ticketType: m.ticketType,
@@ -134,7 +189,7 @@ export async function replaceMappings(
     updatedAt: now,
   }));
   // Identical pairs given twice are one pair.
-  const pairRows = input.mappings.flatMap((m, i) =>
+  const pairRows = mappings.flatMap((m, i) =>
     [...new Map(m.valuePairs.map((p) => [`${p.sourceValue}\u0000${p.targetValue}`, p])).values()].map((p) => ({ id: newId("val"), mappingId: rows[i]!.id, ...p })),
   );
   // One batch is one transaction: the old set goes and the new one arrives together. Rows are

@@ -18,14 +18,19 @@ describe("ConnectWise connector: connection and picklists", () => {
     expect(p.statuses).toContainEqual({ id: "22", name: "Investigating", queueId: "2", closed: false });
     expect(p.statuses.filter((s) => s.queueId === "3").map((s) => s.name)).toEqual(["New", "Closed"]);
     expect(p.priorities.map((x) => x.name)).toEqual(["Priority 1 - Critical", "Priority 2 - High", "Priority 3 - Normal", "Priority 4 - Low"]);
-    expect(p.ticketTypes).toContainEqual({ id: "202", name: "Network Operations / Outage" });
+    // One ticket type; the board's types are the categories, and a select field to map.
+    expect(p.ticketTypes).toEqual([{ id: "ticket", name: "Service ticket" }]);
+    expect(p.categories).toContainEqual({ id: "202", name: "Network Operations / Outage" });
+    expect(p.sources.map((x) => x.name)).toEqual(["Email", "Phone", "Portal", "Monitoring"]);
     expect(p.companies.map((c) => c.name)).toContain("Acme Corporation");
     expect(p.noteTypes).toEqual([
       { id: "discussion", name: "Discussion", public: true },
       { id: "internal", name: "Internal", public: false },
       { id: "resolution", name: "Resolution", public: true },
     ]);
-    expect(p.customFields).toEqual([{ id: "1", name: "Site Code", type: "text" }, { id: "2", name: "Hours Cap", type: "number" }, { id: "3", name: "VIP", type: "boolean" }]);
+    expect(p.customFields.slice(0, 3)).toEqual([{ id: "1", name: "Site Code", type: "text" }, { id: "2", name: "Hours Cap", type: "number" }, { id: "3", name: "VIP", type: "boolean" }]);
+    expect(p.customFields.slice(3).map((f) => [f.id, f.type])).toEqual([["type", "select"], ["subType", "select"], ["item", "select"]]);
+    expect(p.customFields.find((f) => f.id === "subType")!.choices).toContainEqual({ id: "1102", name: "Service Desk / Hardware" });
     expect(p.members).toContainEqual({ id: "140", name: "John Smith" });
     expect(p.workRoles.map((r) => r.name)).toEqual(["Engineer", "Senior Engineer", "Project Manager"]);
   });
@@ -96,6 +101,20 @@ describe("ConnectWise connector: tickets", () => {
     expect(t.extra).toMatchObject({ type: { id: 101, name: "Incident" }, severity: "Low", impact: "Medium", recordType: "ServiceTicket" });
   });
 
+  it("writes the source and category defaults, and categorisation mapped as select fields, as references", async () => {
+    const { client, sim } = setupConnectWise();
+    const created = await client.createTicket("ticket", {
+      title: "New laptop", queueId: "1", statusId: "11", priorityId: "3", companyId: "250", sourceId: "3", categoryId: "102",
+      customFields: { subType: "1102", item: "1201", "1": "SITE-7" },
+    });
+    expect(sim.store.tickets.get(Number(created.id))).toMatchObject({ source: { id: 3, name: "Portal" }, type: { id: 102, name: "Service Request" }, subType: { id: 1102 }, item: { id: 1201 } });
+    expect(created.customFields).toMatchObject({ type: "102", subType: "1102", item: "1201", "1": "SITE-7" });
+    const moved = await client.updateTicket(created.id, "ticket", { customFields: { type: "101" } });
+    expect(moved.customFields.type).toBe("101");
+    // A type of another board is refused by ConnectWise, loudly (400), never dropped.
+    await expect(client.updateTicket(created.id, "ticket", { customFields: { type: "202" } })).rejects.toMatchObject({ kind: "validation" });
+  });
+
   it("creates a ticket on a board with status, priority, company, contact and type, and keeps a long title whole in the description", async () => {
     const { client, sim } = setupConnectWise();
     const longTitle = `Email outage for the whole Leeds office after the migration weekend — users cannot send or receive mail (${"x".repeat(20)})`;
@@ -134,7 +153,7 @@ describe("ConnectWise connector: tickets", () => {
     const { client, sent } = setupConnectWise();
     const updated = await client.updateTicket("100", "ticket", { customFields: { "2": 7.5 } });
     expect(JSON.parse(sent.find((r) => r.method === "PATCH")!.body!)).toEqual([{ op: "replace", path: "customFields", value: [{ id: 1, value: "SITE-100" }, { id: 2, value: 7.5 }, { id: 3, value: true }] }]);
-    expect(updated.customFields).toEqual({ "1": "SITE-100", "2": 7.5, "3": true });
+    expect(updated.customFields).toMatchObject({ "1": "SITE-100", "2": 7.5, "3": true });
   });
 
   it("closes a ticket through a closed status of its board", async () => {

@@ -45,8 +45,9 @@ describe("connecting and discovering", () => {
     expect(picklists.priorities).toEqual([{ id: "0", name: "Low" }, { id: "50", name: "Medium" }, { id: "100", name: "High" }]);
     expect(picklists.noteTypes).toEqual([{ id: "correspond", name: "Reply (correspond)", public: true }, { id: "comment", name: "Comment (internal)", public: false }]);
     expect(picklists.customFields).toEqual([
-      { id: "2", name: "Severity", type: "select", options: ["Low", "Medium", "High", "Critical"] },
-      { id: "3", name: "Tags", type: "text" },
+      // Keyed by name: tickets carry their custom fields by name, and mappings store this id.
+      { id: "Severity", name: "Severity", type: "select", options: ["Low", "Medium", "High", "Critical"] },
+      { id: "Tags", name: "Tags", type: "text" },
     ]);
     expect(picklists.members.map((m) => m.id)).toEqual(["root", "lockstep", "alice", "bob"]);
     expect(picklists.ticketTypes).toEqual([{ id: "ticket", name: "Ticket" }]);
@@ -163,6 +164,15 @@ describe("reading and writing tickets", () => {
     expect(sim.faults.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /REST/2.0/ticket", "GET /REST/2.0/tickets"]);
     expect(created).toMatchObject({ description: "Body", assignee: { id: "alice" }, queue: { id: "3", name: "Support" } });
     expect(created.customFields.Nonexistent).toBeUndefined();
+  });
+
+  it("refuses a source, category or company, which RT tickets do not have, rather than dropping it", async () => {
+    const client = connect();
+    await expect(client.updateTicket("1000", "ticket", { companyId: "250" })).rejects.toMatchObject({ kind: "validation" });
+    // Nor can RT change a description (its first message) after the create.
+    await expect(client.updateTicket("1000", "ticket", { description: "Rewritten" })).rejects.toMatchObject({ kind: "validation" });
+    await expect(client.createTicket("ticket", { title: "x", description: "y", queueId: "Support", statusId: "new", priorityId: "0", sourceId: "email" })).rejects.toMatchObject({ kind: "validation" });
+    await expect(client.updateTicket("1000", "ticket", { categoryId: "network" })).rejects.toMatchObject({ kind: "validation" });
   });
 
   it("updates only the changed fields and closes with a resolved status", async () => {

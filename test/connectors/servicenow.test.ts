@@ -59,9 +59,19 @@ describe("ServiceNow connection and discovery", () => {
     expect(picklists.companies.map((c) => c.name)).toEqual(["ACME North America", "Globex Corporation", "Initech", "Umbrella Industries"]);
     expect(picklists.noteTypes).toEqual([{ id: "comments", name: "Additional comments", public: true }, { id: "work_notes", name: "Work notes", public: false }]);
     expect(picklists.customFields).toEqual([
-      { id: "u_environment", name: "Environment", type: "select", options: ["production", "staging", "development"] },
+      {
+        id: "u_environment",
+        name: "Environment",
+        type: "select",
+        options: ["production", "staging", "development"],
+        choices: [{ id: "production", name: "Production" }, { id: "staging", name: "Staging" }, { id: "development", name: "Development" }],
+      },
       { id: "u_customer_reference", name: "Customer reference", type: "text" },
+      expect.objectContaining({ id: "category", name: "Category", type: "select", options: ["inquiry", "software", "hardware", "network", "database"] }),
+      expect.objectContaining({ id: "subcategory", name: "Subcategory", type: "select" }),
     ]);
+    expect(picklists.sources.map((s) => s.id)).toEqual(["email", "phone", "self-service", "walk-in", "chat"]);
+    expect(picklists.categories).toContainEqual({ id: "inquiry", name: "Inquiry / Help" });
     expect(picklists.members.map((m) => m.name)).toContain("Beth Anglin");
     expect(picklists.members.map((m) => m.name)).not.toContain("Old Timer");
     expect(picklists.workRoles).toEqual([]);

@@ -136,4 +136,40 @@ describe("planning", () => {
     );
     expect(ours).toEqual([expect.objectContaining({ kind: "skip", reason: "it was created from source ticket #S7; link the pair instead" })]);
   });
+
+  it("creates with every default of the receiving side that a mapping does not set", () => {
+    const settings = input().settings;
+    const defaults = { companyId: "c7", queueId: "q2", statusId: "new", priorityId: "50", ownerId: "alice", sourceId: "email", categoryId: "network" };
+    const [op] = planChanges(input({ rules: [], settings: { ...settings, target: sideSettingsSchema.parse({ defaults }) }, changes: { source: [ticket("S1")], target: [] } }));
+    expect(op).toMatchObject({
+      kind: "create",
+      fields: { companyId: "c7", queueId: "q2", statusId: "new", priorityId: "50", assigneeId: "alice", sourceId: "email", categoryId: "network" },
+    });
+  });
+
+  it("applies a ticket type's own mappings instead of the ones for all types", () => {
+    const problemOnly: MappingRule = { ...statusRule(), id: "m-problem", ticketType: "problem", pairs: [{ sourceValue: "1", targetValue: "open" }] };
+    const rules = [statusRule(), problemOnly];
+    const [incident, problem] = planChanges(input({ rules, changes: { source: [ticket("S1"), ticket("S2", { ticketType: "problem" })], target: [] } }));
+    expect(incident).toMatchObject({ kind: "create", fields: { statusId: "new" } });
+    expect(problem).toMatchObject({ kind: "create", fields: { statusId: "open" } });
+  });
+
+  it("carries a target-to-source mapping back, and never from the source", () => {
+    const back: MappingRule = { id: "m-ref", ticketType: "*", sourceField: "customFields.ref", targetField: "customFields.u_ref", direction: "target_to_source", kind: "direct", conflictPolicy: "latest_wins", pairs: [] };
+    const link = linked({ "m-status": { source: "1", target: "new" }, "m-ref": { source: null, target: null } });
+    const fromTarget = planChanges(input({ rules: [statusRule(), back], links: [link], changes: { source: [], target: [ticket("T1", { status: { id: "new", name: "new" }, customFields: { u_ref: "R-9" } })] } }));
+    expect(fromTarget).toEqual([expect.objectContaining({ kind: "update", writes: { source: { customFields: { ref: "R-9" } } } })]);
+    const fromSource = planChanges(input({ rules: [statusRule(), back], links: [link], changes: { source: [ticket("S1", { customFields: { ref: "changed" } })], target: [] } }));
+    expect(fromSource).toEqual([expect.objectContaining({ kind: "in_sync" })]);
+  });
+
+  it("fails a ticket with field_not_found when a mapping names a field its platform lacks, or writes the ticket type", () => {
+    const gone: MappingRule = { ...statusRule(), id: "m-gone", kind: "direct", pairs: [], sourceField: "customFields.1", targetField: "customFields.u_gone", unavailable: "customFields.u_gone: the target platform has no such custom field" };
+    const [missing] = planChanges(input({ rules: [gone], changes: { source: [ticket("S1")], target: [] } }));
+    expect(missing).toMatchObject({ kind: "fail", code: "field_not_found", message: "customFields.u_gone: the target platform has no such custom field" });
+    const typed: MappingRule = { ...statusRule(), id: "m-type", kind: "direct", pairs: [], sourceField: "title", targetField: "ticketType", direction: "source_to_target" };
+    const [type] = planChanges(input({ rules: [statusRule(), typed], changes: { source: [ticket("S1")], target: [] } }));
+    expect(type).toMatchObject({ kind: "fail", code: "field_not_found" });
+  });
 });

@@ -75,6 +75,17 @@ function Unpaired({ mapping, values }: { mapping: FieldMappingView; values: Valu
   );
 }
 
+/** What stops a saved mapping from applying as the platforms now stand (a custom field gone). */
+function Problems({ problems }: { problems: string[] }) {
+  if (!problems.length) return null;
+  return (
+    <div class="warning" role="note">
+      <span aria-hidden="true">⚠ </span>
+      {problems.join(" ")} Tickets it applies to fail with “field not found” until the mapping is edited.
+    </div>
+  );
+}
+
 export function MappingsPage({
   principal,
   connection,
@@ -153,6 +164,7 @@ export function MappingsPage({
                       <td>
                         {m.kind === "direct" ? "Copied" : `${m.valuePairs.length} pair${m.valuePairs.length === 1 ? "" : "s"}`}
                         <Unpaired mapping={m} values={valuesOf(m)} />
+                        <Problems problems={m.problems} />
                       </td>
                       <td>{m.direction === "bidirectional" ? POLICIES.find((p) => p.value === m.conflictPolicy)!.label : <span class="muted">n/a</span>}</td>
                       {canEdit ? (

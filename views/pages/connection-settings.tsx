@@ -54,12 +54,15 @@ export function SideSettingsFields({
   settings,
   picklists,
   noteTypes,
+  ticketDefaults = { sourceId: null, categoryId: null },
   errors,
 }: {
   side: Side;
   settings: SideSettings;
   picklists: Picklists | null;
   noteTypes: readonly { id: string; name: string; public: boolean }[];
+  /** The platform's fields behind the source and category defaults; null: it has none. */
+  ticketDefaults?: { sourceId: string | null; categoryId: string | null };
   errors: FieldErrors;
 }) {
   const d = settings.defaults;
@@ -91,8 +94,26 @@ export function SideSettingsFields({
           />
           <PicklistSelect name="defaults.priorityId" label="Priority" choices={choices("priorities")} value={d.priorityId} errors={errors} required={side === "target"} help={side === "target" ? "Required to receive tickets." : undefined} />
           <PicklistSelect name="defaults.ownerId" label="Owner" choices={choices("members")} value={d.ownerId} errors={errors} />
-          <Field name="defaults.sourceId" label="Source" value={d.sourceId} errors={errors} help="The platform's id of the ticket source (e.g. “Email”), if it has one." />
-          <Field name="defaults.categoryId" label="Category" value={d.categoryId} errors={errors} help="The platform's id of the category, if it has one." />
+          {ticketDefaults.sourceId || d.sourceId ? (
+            <PicklistSelect
+              name="defaults.sourceId"
+              label="Source"
+              choices={choices("sources")}
+              value={d.sourceId}
+              errors={errors}
+              help={ticketDefaults.sourceId ? `Written to the ticket's ${ticketDefaults.sourceId}.` : "This platform's tickets have no source: leave it empty."}
+            />
+          ) : null}
+          {ticketDefaults.categoryId || d.categoryId ? (
+            <PicklistSelect
+              name="defaults.categoryId"
+              label="Category"
+              choices={choices("categories")}
+              value={d.categoryId}
+              errors={errors}
+              help={ticketDefaults.categoryId ? `Written to the ticket's ${ticketDefaults.categoryId}. To carry the category over from the other side instead, map it on the Mappings page.` : "This platform's tickets have no category: leave it empty."}
+            />
+          ) : null}
           <Field name="defaults.fallbackContactId" label="Fallback contact" value={d.fallbackContactId} errors={errors} help="Contact id used when the requester's email matches nobody here. Empty: the requester's name and email go into the ticket." />
         </div>
       </fieldset>
@@ -203,6 +224,7 @@ export function ConnectionSettingsPage({
   settings,
   picklistsState,
   noteTypes,
+  ticketDefaults,
   targetFields,
   sharedSettings,
   sideErrors = {},
@@ -217,6 +239,7 @@ export function ConnectionSettingsPage({
   settings: SideSettings | null;
   picklistsState: SidePicklists | null;
   noteTypes: readonly { id: string; name: string; public: boolean }[];
+  ticketDefaults?: { sourceId: string | null; categoryId: string | null };
   targetFields: Choice[];
   sharedSettings: ConnectionSettings;
   sideErrors?: FieldErrors;
@@ -260,7 +283,7 @@ export function ConnectionSettingsPage({
           ) : null}
           <EditableForm canEdit={canEdit} action={`${base}/side`} csrf={csrf} submit="Save your side">
             <input type="hidden" name="side" value={side} />
-            <SideSettingsFields side={side} settings={settings} picklists={picklists} noteTypes={noteTypes} errors={sideErrors} />
+            <SideSettingsFields side={side} settings={settings} picklists={picklists} noteTypes={noteTypes} ticketDefaults={ticketDefaults} errors={sideErrors} />
           </EditableForm>
         </div>
       ) : null}

@@ -29,6 +29,7 @@ export const connectwiseFacts: ConnectorFacts = {
     timeEntries: { where: "The time entry's Internal Notes: “Lockstep ref tel_…”. Only your members see them, never the customer (invoices, portal); the Notes keep what the technician wrote.", visible: false },
   },
   supports: { timeEntries: true, partnerReference: true, originalTimestamps: false, timeEntryMember: true, timeEntryWorkRole: true },
+  ticketDefaults: { sourceId: "Source", categoryId: "Type (the board's service type)", companyId: "Company" },
   // Callbacks (POST /system/callbacks) carry `x-content-signature`, whose key scheme is seen only
   // in third-party code: treated as unsigned, with a secret in the URL, and re-read by id.
   webhooks: { kind: "url-secret" },

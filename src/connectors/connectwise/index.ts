@@ -6,7 +6,7 @@ import { buildMultipart, ConnectWiseApi, cwBoardSchema, cwCompanySchema, cwDate,
 import { credentialsSchema, settingsSchema, type ConnectWiseCredentials, type ConnectWiseSettings } from "./config";
 import { connectwiseFacts } from "./facts";
 import { connectwiseWebhook } from "./webhook";
-import { commentToNote, contactToPerson, createBody, documentToAttachment, noteToComment, patchOperations, TICKET_TYPE, ticketToCanonical, timeEntryBody, timeEntryToCanonical } from "./mapping";
+import { CATEGORY_FIELDS, commentToNote, contactToPerson, createBody, documentToAttachment, noteToComment, patchOperations, TICKET_TYPE, ticketToCanonical, timeEntryBody, timeEntryToCanonical } from "./mapping";
 
 /** The cursor: the (lastUpdated, id) of the last ticket returned; opaque to callers. */
 type Cursor = { t: string; id: number };
@@ -28,6 +28,7 @@ function checkType(ticketType: string): void {
   if (ticketType !== TICKET_TYPE) throw new ConnectorError("validation", `ConnectWise has one ticket type, "${TICKET_TYPE}"; got "${ticketType}".`);
 }
 
+const CATEGORY_NAMES = { type: "Type", subType: "Subtype", item: "Item" } as const;
 const CUSTOM_FIELD_TYPES: Record<string, Picklists["customFields"][number]["type"]> = { Number: "number", Currency: "number", Percent: "number", Checkbox: "boolean", Date: "date" };
 
 export function createConnectWiseClient(api: ConnectWiseApi, credentials: ConnectWiseCredentials, settings: ConnectWiseSettings): ConnectorClient {
@@ -47,26 +48,38 @@ export function createConnectWiseClient(api: ConnectWiseApi, credentials: Connec
       const perBoard = await Promise.all(boards.map(async (b) => ({
         board: b,
         statuses: await api.listAll(`/service/boards/${b.id}/statuses`, cwStatusSchema),
-        types: await api.listAll(`/service/boards/${b.id}/types`, cwNamedSchema),
+        type: await api.listAll(`/service/boards/${b.id}/types`, cwNamedSchema),
+        subType: await api.listAll(`/service/boards/${b.id}/subtypes`, cwNamedSchema),
+        item: await api.listAll(`/service/boards/${b.id}/items`, cwNamedSchema),
       })));
-      const [priorities, companies, members, workRoles, sample] = await Promise.all([
+      const [priorities, companies, members, workRoles, sources, sample] = await Promise.all([
         api.listAll("/service/priorities", cwNamedSchema),
         api.listAll("/company/companies", cwCompanySchema),
         api.listAll("/system/members", cwMemberSchema),
         api.listAll("/time/workRoles", cwNamedSchema),
+        api.listAll("/service/sources", cwNamedSchema),
         // ConnectWise lists every ticket custom field on each ticket, so one ticket shows them all.
         api.http.json("GET", "/service/tickets", cwTicketSchema.array(), { query: { pageSize: 1, orderBy: "id desc" } }).then((r) => r.data[0]),
       ]);
+      // Types, subtypes and items are per board: each entry is named with its board.
+      const entries = (key: (typeof CATEGORY_FIELDS)[number]) => perBoard.flatMap(({ board, ...lists }) => lists[key].map((t) => ({ id: String(t.id), name: `${board.name} / ${t.name}` })));
+      const categorisation = CATEGORY_FIELDS.map((key) => ({ key, choices: entries(key) })).filter((c) => c.choices.length > 0);
       return {
         queues: boards.map((b) => ({ id: String(b.id), name: b.name })),
         statuses: perBoard.flatMap(({ board, statuses }) => statuses.filter((s) => !s.inactive).map((s) => ({ id: String(s.id), name: s.name, queueId: String(board.id), closed: s.closedStatus ?? false }))),
         priorities: priorities.map((p) => ({ id: String(p.id), name: p.name })),
-        ticketTypes: perBoard.flatMap(({ board, types }) => types.map((t) => ({ id: String(t.id), name: `${board.name} / ${t.name}` }))),
+        // One kind of ticket: boards, and the types within them, divide tickets.
+        ticketTypes: [{ id: TICKET_TYPE, name: "Service ticket" }],
         companies: companies.map((c) => ({ id: String(c.id), name: c.name })),
         noteTypes: [...connectwiseFacts.noteTypes],
-        customFields: (sample?.customFields ?? []).map((f) => ({ id: String(f.id), name: f.caption ?? `Custom field ${f.id}`, type: f.entryMethod === "List" ? "select" : CUSTOM_FIELD_TYPES[f.type ?? ""] ?? "text" })),
+        customFields: [
+          ...(sample?.customFields ?? []).map((f) => ({ id: String(f.id), name: f.caption ?? `Custom field ${f.id}`, type: f.entryMethod === "List" ? "select" as const : CUSTOM_FIELD_TYPES[f.type ?? ""] ?? "text" as const })),
+          ...categorisation.map(({ key, choices }) => ({ id: key, name: CATEGORY_NAMES[key], type: "select" as const, options: choices.map((c) => c.id), choices })),
+        ],
         members: members.filter((m) => !m.inactiveFlag).map((m) => ({ id: String(m.id), name: [m.firstName, m.lastName].filter(Boolean).join(" ") || m.identifier })),
         workRoles: workRoles.map((r) => ({ id: String(r.id), name: r.name })),
+        sources: sources.map((source) => ({ id: String(source.id), name: source.name })),
+        categories: entries("type"),
       };
     },
 

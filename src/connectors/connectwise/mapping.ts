@@ -6,9 +6,17 @@
 // its first 99 characters plus "…", and the full title leads the description ("Title: …"), the
 // one place on the ticket that keeps it for people on the ConnectWise side.
 import type { Attachment, Comment, CommentWrite, Person, Ref, Ticket, TicketWrite, TimeEntry, TimeEntryWrite } from "../canonical";
+import { ConnectorError } from "../errors";
 import type { CwContact, CwCustomField, CwDocument, CwNote, CwPatchOperation, CwRef, CwTicket, CwTimeEntry } from "./api";
 
 export const TICKET_TYPE = "ticket";
+/**
+ * The ticket's categorisation, per board: offered to mappings as select fields under these keys
+ * (values are the entries' ids), read into `customFields` beside the ticket's own custom fields
+ * (whose keys are numeric ids) and written as references. The vendor objects stay in `extra`.
+ */
+export const CATEGORY_FIELDS = ["type", "subType", "item"] as const;
+const isCategory = (key: string): key is (typeof CATEGORY_FIELDS)[number] => (CATEGORY_FIELDS as readonly string[]).includes(key);
 export const SUMMARY_MAX = 100;
 const REF_FIELDS = ["board", "status", "priority", "company", "owner"] as const;
 const MAPPED = new Set<string>([...REF_FIELDS, "id", "summary", "initialDescription", "contact", "contactName", "contactEmailAddress", "customFields", "externalXRef", "closedFlag", "_info"]);
@@ -55,7 +63,10 @@ export function ticketToCanonical(t: CwTicket): Ticket {
     queue: refs.board!.ref,
     assignee: refs.owner!.ref,
     requester: hasRequester ? { id: t.contact ? String(t.contact.id) : null, name: t.contactName ?? null, email: t.contactEmailAddress ?? null } : null,
-    customFields: Object.fromEntries((t.customFields ?? []).map((f) => [String(f.id), f.value ?? null])),
+    customFields: {
+      ...Object.fromEntries((t.customFields ?? []).map((f) => [String(f.id), f.value ?? null])),
+      ...Object.fromEntries(CATEGORY_FIELDS.map((key) => [key, (t[key] as CwRef | undefined)?.id !== undefined ? String((t[key] as CwRef).id) : null])),
+    },
     partnerReference: t.externalXRef ?? null,
     createdAt: dateEntered ?? lastUpdated,
     updatedAt: lastUpdated,
@@ -117,10 +128,23 @@ function writeFields(w: TicketWrite, currentCustomFields: CwCustomField[] = []):
     if (w.requester.name) out.contactName = w.requester.name;
     if (w.requester.email) out.contactEmailAddress = w.requester.email;
   }
-  if (w.customFields) {
+  if (w.categoryId !== undefined) out.type = idRef(w.categoryId);
+  if (w.sourceId !== undefined) out.source = idRef(w.sourceId);
+  const own = Object.entries(w.customFields ?? {}).filter(([key, value]) => {
+    // A categorisation value is a reference; clearing one is not something a sync asks of ConnectWise.
+    if (isCategory(key)) {
+      if (value !== null && value !== "") out[key] = idRef(String(value));
+      return false;
+    }
+    return true;
+  });
+  if (own.length > 0) {
     // ConnectWise replaces the whole customFields array: unchanged fields are sent as they are.
     const byId = new Map(currentCustomFields.map((f) => [String(f.id), f]));
-    for (const [id, value] of Object.entries(w.customFields)) byId.set(id, { ...(byId.get(id) ?? { id: Number(id) }), value });
+    for (const [id, value] of own) {
+      if (!/^\d+$/.test(id)) throw new ConnectorError("validation", `ConnectWise custom fields are keyed by their numeric id; "${id}" is not one (map the field again from the Mappings page).`);
+      byId.set(id, { ...(byId.get(id) ?? { id: Number(id) }), value });
+    }
     out.customFields = [...byId.values()].map((f) => ({ id: f.id, value: f.value ?? null }));
   }
   if (w.partnerReference !== undefined) out.externalXRef = w.partnerReference;

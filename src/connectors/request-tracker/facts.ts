@@ -26,6 +26,7 @@ export const requestTrackerFacts: ConnectorFacts = {
     timeEntries: { where: "The last line of the time entry's comment: “[Lockstep tel_…]”, kept short; RT records time on a comment, which has no hidden field.", visible: true },
   },
   supports: { timeEntries: true, partnerReference: true, originalTimestamps: false, timeEntryMember: false, timeEntryWorkRole: false },
+  ticketDefaults: { sourceId: null, categoryId: null, companyId: null },
   // RT has no webhooks in core: a Scrip posts the ticket id to a URL holding a secret.
   webhooks: { kind: "url-secret" },
   credentialHelp: {

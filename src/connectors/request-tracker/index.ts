@@ -3,7 +3,7 @@
 // that change during a run cannot shift a page and be skipped.
 import { z } from "zod";
 import { bytesToBase64, base64ToBytes } from "../../lib/encoding";
-import type { Ref } from "../canonical";
+import type { Ref, TicketWrite } from "../canonical";
 import type { Connector, ConnectorClient, ConnectorContext } from "../contract";
 import { ConnectorError } from "../errors";
 import { splitReference, withReference } from "../copy-reference";
@@ -49,6 +49,12 @@ function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
 const MESSAGES_KEPT = 100;
 /** Descriptions one client keeps: a ticket's Create message never changes, so any read serves. */
 const DESCRIPTIONS_KEPT = 2_000;
+
+/** RT has no source, category or company: a write naming one is refused, never half-kept. */
+function noSourceOrCategory(write: TicketWrite): void {
+  const named = [write.sourceId !== undefined ? "source" : null, write.categoryId !== undefined ? "category" : null, write.companyId !== undefined ? "company" : null].filter(Boolean);
+  if (named.length > 0) throw new ConnectorError("validation", `Request Tracker tickets have no ${named.join(" or ")}; remove that default or mapping from this side.`);
+}
 
 function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>): ConnectorClient {
   const settings = settingsSchema.parse(config.settings);
@@ -101,10 +107,11 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
     syncedTicketTypes: () => ["ticket"],
     async discover() {
       const [queues, cfs, users] = await Promise.all([api.queues(), api.ticketCustomFields(), api.searchUsers([{ field: "id", operator: ">", value: 0 }])]);
+      // Keyed by Name, as tickets carry them (`customFields[Name]`) and REST2 writes them.
       const customFields = await Promise.all(cfs.filter((cf) => cf.Name !== settings.partnerReferenceField).map(async (cf) => {
-        if (cf.Type !== "Select") return { id: cf.id, name: cf.Name, type: cf.Type === "Date" || cf.Type === "DateTime" ? "date" as const : "text" as const };
+        if (cf.Type !== "Select") return { id: cf.Name, name: cf.Name, type: cf.Type === "Date" || cf.Type === "DateTime" ? "date" as const : "text" as const };
         const full = await api.customField(cf.id);
-        return { id: cf.id, name: cf.Name, type: "select" as const, options: full.Values ?? [] };
+        return { id: cf.Name, name: cf.Name, type: "select" as const, options: full.Values ?? [] };
       }));
       return {
         queues: queues.map((q) => ({ id: q.id, name: q.Name })),
@@ -119,6 +126,9 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
           .filter((u) => u.Name !== "RT_System" && u.Name !== "Nobody" && (u.Privileged === undefined || u.Privileged === "" || Number(u.Privileged) === 1))
           .map((u) => ({ id: u.Name, name: u.RealName || u.Name })),
         workRoles: [],
+        // RT has no ticket source or category: those defaults are refused when saved.
+        sources: [],
+        categories: [],
       };
     },
 
@@ -150,6 +160,7 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
     getTicket: (id) => load(id),
 
     async createTicket(_ticketType, fields) {
+      noSourceOrCategory(fields);
       const body = ticketWriteToRt(fields, settings, true);
       body.Queue ??= settings.queues[0] ?? "General";
       const created = await api.createTicket(body);
@@ -163,6 +174,9 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
     },
 
     async updateTicket(id, _ticketType, changes) {
+      noSourceOrCategory(changes);
+      // The description is the ticket's first message: RT keeps no field to change it in.
+      if (changes.description !== undefined) throw new ConnectorError("validation", "Request Tracker cannot change a ticket's description once created (it is the ticket's first message); map the description one way, from this side, or not at all.");
       const body = ticketWriteToRt(changes, settings, false);
       if (Object.keys(body).length === 0) return load(id);
       const messages = await api.updateTicket(id, body);

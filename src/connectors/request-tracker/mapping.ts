@@ -109,7 +109,7 @@ const WRITABLE_EXTRA = ["Due", "Starts", "Started", "TimeEstimated", "TimeLeft",
 /**
  * A canonical write as the JSON body of `POST /ticket` or `PUT /ticket/{id}`: only the fields
  * given. Queue by id or name, Owner by user name, Requestor by e-mail, custom fields by name.
- * RT has no companies (companyId is ignored) and no editable description: it is the create message.
+ * RT has no companies (the connector refuses a companyId) and no editable description: it is the create message.
  */
 export function ticketWriteToRt(write: TicketWrite, ctx: Pick<MappingContext, "partnerReferenceField">, creating: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {};

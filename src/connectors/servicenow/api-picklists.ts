@@ -4,7 +4,7 @@
 import type { Picklists } from "../canonical";
 import type { ServiceNowApi } from "./api";
 import { KNOWN_TABLES, type ServiceNowSettings } from "./config";
-import { NOTE_TYPES, type PlainRecord } from "./mapping";
+import { CATEGORY_FIELDS, NOTE_TYPES, type PlainRecord } from "./mapping";
 
 type CustomField = Picklists["customFields"][number];
 
@@ -33,7 +33,7 @@ export async function discoverPicklists(api: ServiceNowApi, settings: ServiceNow
 
   const dictionary = await api.listAllPlain("sys_dictionary", `nameIN${names}^elementSTARTSWITHu_`, ["name", "element", "column_label", "internal_type", "choice"]);
   const customNames = [...new Set(dictionary.map((d) => d.element ?? ""))].filter(Boolean);
-  const elements = ["state", "priority", ...customNames].join(",");
+  const elements = ["state", "priority", "contact_type", ...CATEGORY_FIELDS, ...customNames].join(",");
   const choices = await api.listAllPlain("sys_choice", `nameIN${names}^elementIN${elements}^inactive=false^ORDERBYsequence`, ["name", "element", "value", "label", "sequence"]);
 
   const [groups, companies, users] = [
@@ -42,6 +42,10 @@ export async function discoverPicklists(api: ServiceNowApi, settings: ServiceNow
     await api.listAllPlain("sys_user", "active=true^ORDERBYname", ["sys_id", "name"]),
   ];
   const ref = (r: PlainRecord) => ({ id: r.sys_id ?? "", name: r.name ?? "" });
+  const choiceRefs = (element: string) => byValue(tables.flatMap((t) => choicesFor(choices, t, element).map((c) => ({ id: c.value ?? "", name: c.label ?? "" }))));
+  // Category and subcategory are baseline choice fields (incident, problem…): offered as select
+  // fields wherever a synced table has choices for them.
+  const categorisation = CATEGORY_FIELDS.map((element) => ({ element, values: choiceRefs(element) })).filter((c) => c.values.length > 0);
 
   return {
     queues: groups.map(ref),
@@ -58,15 +62,25 @@ export async function discoverPicklists(api: ServiceNowApi, settings: ServiceNow
     ticketTypes: tablesFound.map((t) => ({ id: t.name ?? "", name: t.label ?? t.name ?? "" })),
     companies: companies.map(ref),
     noteTypes: NOTE_TYPES.map((n) => ({ ...n })),
-    customFields: byValue(
-      dictionary.map((d) => {
-        const options = choicesFor(choices, d.name ?? "", d.element ?? "").map((c) => c.value ?? "");
-        const type = fieldType(d.internal_type ?? "", options.length > 0);
-        return { id: d.element ?? "", name: d.column_label ?? d.element ?? "", type, ...(type === "select" ? { options } : {}) };
+    customFields: byValue([
+      ...dictionary.map((d) => {
+        const found = choicesFor(choices, d.name ?? "", d.element ?? "");
+        const type = fieldType(d.internal_type ?? "", found.length > 0);
+        const options = found.map((c) => c.value ?? "");
+        return { id: d.element ?? "", name: d.column_label ?? d.element ?? "", type, ...(type === "select" ? { options, choices: found.map((c) => ({ id: c.value ?? "", name: c.label ?? "" })) } : {}) };
       }),
-    ),
+      ...categorisation.map(({ element, values }) => ({
+        id: element,
+        name: element === "category" ? "Category" : "Subcategory",
+        type: "select" as const,
+        options: values.map((v) => v.id),
+        choices: values,
+      })),
+    ]),
     members: users.map(ref),
     // ServiceNow has no work roles on time worked.
     workRoles: [],
+    sources: choiceRefs("contact_type"),
+    categories: choiceRefs("category"),
   };
 }

@@ -37,6 +37,7 @@ export const servicenowFacts: ConnectorFacts = {
     timeEntryMember: true,
     timeEntryWorkRole: false,
   },
+  ticketDefaults: { sourceId: "Channel (contact_type)", categoryId: "Category", companyId: "Company" },
   // No outbound webhooks of its own: the admin adds a Business Rule (script in webhook.ts) that
   // signs timestamp + body with HMAC-SHA256 (GlideCertificateEncryption.generateMac), Zendesk style.
   webhooks: SERVICENOW_WEBHOOK_SCHEME,

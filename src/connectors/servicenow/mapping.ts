@@ -15,6 +15,11 @@ export type PlainRecord = Record<string, string>;
 
 const DISPLAY_KEY = "$display";
 
+/** Baseline categorisation choice fields, read into `customFields` beside the `u_` ones so they
+ * can be mapped like any picklist (written back under the same names). */
+export const CATEGORY_FIELDS = ["category", "subcategory"];
+const isCustom = (name: string) => name.startsWith("u_") || CATEGORY_FIELDS.includes(name);
+
 /** The field holding the person the ticket is for, per table. */
 export function requesterField(table: string): string {
   if (table === "incident") return "caller_id";
@@ -57,7 +62,7 @@ export function recordToTicket(table: string, record: SnRecord, closedStates: re
   const display: Record<string, string> = {};
   const customFields: Record<string, string> = {};
   for (const [name, f] of Object.entries(record)) {
-    if (name.startsWith("u_")) {
+    if (isCustom(name)) {
       customFields[name] = f.value;
       if (f.display_value !== f.value) display[name] = f.display_value;
     } else if (!mapped.has(name)) {
@@ -143,6 +148,8 @@ export function ticketWriteToPayload(table: string, write: TicketWrite, settings
   // ServiceNow has no free-text requester: an unmatched person (no id) cannot be written.
   if (write.requester?.id) body[requesterField(table)] = write.requester.id;
   for (const [name, value] of Object.entries(write.customFields ?? {})) body[name] = value === null ? "" : String(value);
+  set("contact_type", write.sourceId);
+  set("category", write.categoryId);
   if (write.partnerReference !== undefined) {
     body.correlation_id = write.partnerReference;
     body.correlation_display = "Lockstep";

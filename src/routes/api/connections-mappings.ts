@@ -32,7 +32,9 @@ export const connectionMappingsApi = new Hono<AppEnv>()
       summary: "Replace the field mappings",
       description:
         "Replaces the whole set at once; it takes effect on the next run. Refused (400) when one value would translate to two, " +
-        "a direct mapping has pairs, or a mapping repeats.",
+        "a direct mapping has pairs, a mapping repeats, it would write ticketType, or (once that side's picklists are cached) it names a " +
+        "custom field the side's platform does not list. Custom fields are stored as `customFields.<id>`, the id its side's picklists give " +
+        "(`customFields[].id`); a display name naming exactly one field is stored as that id.",
       tags,
       access: "admin",
       responses: { 200: { description: "The saved mappings.", schema: mappingsViewSchema } },

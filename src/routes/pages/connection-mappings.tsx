@@ -13,7 +13,7 @@ import type { SidePicklists } from "../../schemas/connection-picklists";
 import { getConnection } from "../../services/connections";
 import { connectionPicklists } from "../../services/connection-picklists";
 import { listMappings, replaceMappings } from "../../services/field-mappings";
-import { PICKLIST_FIELDS, fieldChoices, picklistChoices } from "../../../views/components/canonical-fields";
+import { PICKLIST_FIELDS, customFieldValueChoices, fieldChoices, picklistChoices } from "../../../views/components/canonical-fields";
 import type { FieldErrors } from "../../../views/components/form";
 import type { Choice } from "../../../views/components/picklist-fields";
 import { MappingEditor, MappingsPage, type FieldChoices, type MappingDraft, type PairRow, type ValueChoices } from "../../../views/pages/connection-mappings";
@@ -41,11 +41,7 @@ function valueChoices(picklists: Picklists | null, field: string): Choice[] | nu
   if (!picklists) return null;
   const list = PICKLIST_FIELDS[field];
   if (list) return picklistChoices(picklists, list);
-  if (field.startsWith("customFields.")) {
-    const def = picklists.customFields.find((cf) => `customFields.${cf.name}` === field);
-    if (def?.options?.length) return def.options.map((o) => ({ id: o, name: o }));
-  }
-  return null;
+  return customFieldValueChoices(picklists, field);
 }
 
 const valuesFor = (lists: Lists, m: { sourceField: string; targetField: string }): ValueChoices => ({

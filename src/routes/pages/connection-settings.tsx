@@ -139,6 +139,7 @@ async function settingsPage(c: Context<AppEnv>, id: string, state: PageState = {
       settings={saved && state.sideSettings ? asTyped(sideSettingsSchema, saved, state.sideSettings) : saved}
       picklistsState={side ? lists[side] : null}
       noteTypes={(platform ? connectorFor(platform)?.facts.noteTypes : null) ?? []}
+      ticketDefaults={platform ? connectorFor(platform)?.facts.ticketDefaults : undefined}
       targetFields={fieldChoices(target?.customFields)}
       sharedSettings={state.shared ? asTyped(connectionSettingsSchema, connection.settings, state.shared) : connection.settings}
       sideErrors={state.sideErrors}

@@ -16,16 +16,19 @@ export function registerRecordRoutes(app: Hono, sim: SimulatorContext): void {
   list("/company/companies", () => store.companies);
   list("/system/members", () => store.members);
   list("/time/workRoles", () => store.workRoles);
+  list("/service/sources", () => store.sources);
   app.get("/service/boards/:id/statuses", (c) => {
     const id = routeId(c);
     if (!store.board(id)) throw notFound(`Service Board ${id}`);
     return paged(c, store.statuses.filter((s) => s.board.id === id));
   });
-  app.get("/service/boards/:id/types", (c) => {
-    const id = routeId(c);
-    if (!store.board(id)) throw notFound(`Service Board ${id}`);
-    return paged(c, store.types.filter((t) => t.board.id === id));
-  });
+  for (const [path, entries] of [["types", () => store.types], ["subtypes", () => store.subTypes], ["items", () => store.items]] as const) {
+    app.get(`/service/boards/:id/${path}`, (c) => {
+      const id = routeId(c);
+      if (!store.board(id)) throw notFound(`Service Board ${id}`);
+      return paged(c, entries().filter((t: { board: { id: number } }) => t.board.id === id));
+    });
+  }
 
   // childConditions match when one child record (here a communication item) satisfies them all.
   app.get("/company/contacts", (c) => {

@@ -61,13 +61,17 @@ export function registerTicketRoutes(app: Hono, sim: SimulatorContext): void {
         ticket.status = { id: status.id, name: status.name };
         return;
       }
-      case "type": {
+      case "type": case "subType": case "item": {
+        // Types, subtypes and items belong to the ticket's board, like its statuses.
         const id = refId(value);
-        const type = store.types.find((t) => t.id === id && t.board.id === ticket.board.id);
-        if (!type) return err("NotFound", `Service Type ${id ?? "(no id)"} not found for Service Board ${ticket.board.id}`);
-        ticket.type = { id: type.id, name: type.name };
+        const list = field === "type" ? store.types : field === "subType" ? store.subTypes : store.items;
+        const entry = list.find((t) => t.id === id && t.board.id === ticket.board.id);
+        const label = { type: "Service Type", subType: "Service SubType", item: "Service Item" }[field];
+        if (!entry) return err("NotFound", `${label} ${id ?? "(no id)"} not found for Service Board ${ticket.board.id}`);
+        ticket[field] = { id: entry.id, name: entry.name };
         return;
       }
+      case "source": { const so = ref(store.sources, "Service Source", (x) => ({ id: x.id, name: x.name! })); if (so) ticket.source = so; return; }
       case "priority": { const p = ref(store.priorities, "Priority", (x) => ({ id: x.id, name: x.name! })); if (p) ticket.priority = p; return; }
       case "company": { const co = ref(store.companies, "Company", (x) => ({ id: x.id, identifier: x.identifier!, name: x.name! })); if (co) ticket.company = co; return; }
       case "owner": { const m = ref(store.members.map((x) => ({ ...x, name: `${x.firstName} ${x.lastName}` })), "Member", (x) => ({ id: x.id, identifier: x.identifier!, name: x.name! })); if (m) ticket.owner = m; return; }

@@ -38,6 +38,21 @@ export function seedConnectWise(store: ConnectWiseStore, time: SeedTime = CONNEC
     { id: 202, name: "Outage", board: noc, category: "Reactive", defaultFlag: false, inactiveFlag: false },
     { id: 301, name: "Billing", board: finance, category: "Proactive", defaultFlag: true, inactiveFlag: false },
   ];
+  store.subTypes = [
+    { id: 1101, name: "Email", board: serviceDesk, inactiveFlag: false },
+    { id: 1102, name: "Hardware", board: serviceDesk, inactiveFlag: false },
+    { id: 2101, name: "Network", board: noc, inactiveFlag: false },
+  ];
+  store.items = [
+    { id: 1201, name: "Laptop", board: serviceDesk, inactiveFlag: false },
+    { id: 1202, name: "Mailbox", board: serviceDesk, inactiveFlag: false },
+  ];
+  store.sources = [
+    { id: 1, name: "Email", defaultFlag: false },
+    { id: 2, name: "Phone", defaultFlag: true },
+    { id: 3, name: "Portal", defaultFlag: false },
+    { id: 4, name: "Monitoring", defaultFlag: false },
+  ];
   store.priorities = [
     { id: 1, name: "Priority 1 - Critical", color: "Red", sortOrder: 1, defaultFlag: false },
     { id: 2, name: "Priority 2 - High", color: "Orange", sortOrder: 2, defaultFlag: false },

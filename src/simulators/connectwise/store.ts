@@ -26,6 +26,9 @@ export type CwTicket = {
   contactEmailAddress?: string;
   owner?: CwRef;
   type?: CwRef;
+  subType?: CwRef;
+  item?: CwRef;
+  source?: CwRef;
   severity?: "Low" | "Medium" | "High";
   impact?: "Low" | "Medium" | "High";
   externalXRef?: string;
@@ -40,6 +43,9 @@ export type CwTicket = {
 export type CwBoard = { id: number; name: string; locationId: number; businessUnitId: number; inactiveFlag: boolean };
 export type CwStatus = { id: number; name: string; board: CwRef; sortOrder: number; displayOnBoard: boolean; inactive: boolean; closedStatus: boolean; defaultFlag: boolean };
 export type CwType = { id: number; name: string; board: CwRef; category: "Reactive" | "Proactive"; defaultFlag: boolean; inactiveFlag: boolean };
+/** Subtypes and items, like types, belong to a board. */
+export type CwBoardEntry = { id: number; name: string; board: CwRef; inactiveFlag: boolean };
+export type CwSource = { id: number; name: string; defaultFlag: boolean };
 export type CwPriority = { id: number; name: string; color: string; sortOrder: number; defaultFlag: boolean };
 export type CwCompany = { id: number; identifier: string; name: string };
 export type CwCommunicationItem = { id: number; type: CwRef; value: string; defaultFlag: boolean; communicationType: "Email" | "Phone" | "Fax" };
@@ -108,6 +114,9 @@ export class ConnectWiseStore {
   boards: CwBoard[] = [];
   statuses: CwStatus[] = [];
   types: CwType[] = [];
+  subTypes: CwBoardEntry[] = [];
+  items: CwBoardEntry[] = [];
+  sources: CwSource[] = [];
   priorities: CwPriority[] = [];
   companies: CwCompany[] = [];
   contacts: CwContact[] = [];

@@ -18,6 +18,9 @@ const CHOICES: [table: string, element: string, pairs: [string, string][]][] = [
   ["incident", "category", [["inquiry", "Inquiry / Help"], ["software", "Software"], ["hardware", "Hardware"], ["network", "Network"], ["database", "Database"]]],
   ["incident", "close_code", [["Duplicate", "Duplicate"], ["Known error", "Known error"], ["No resolution provided", "No resolution provided"], ["Resolved by caller", "Resolved by caller"], ["Solution provided", "Solution provided"], ["Workaround provided", "Workaround provided"], ["User error", "User error"]]],
   ["incident", "u_environment", [["production", "Production"], ["staging", "Staging"], ["development", "Development"]]],
+  // Baseline subcategories depend on the category (dependent_value); the simulator keeps the values only.
+  ["incident", "subcategory", [["email", "Email"], ["os", "Operating System"], ["vpn", "VPN"], ["wireless", "Wireless"], ["db2", "DB2"]]],
+  ["task", "contact_type", [["email", "Email"], ["phone", "Phone"], ["self-service", "Self-service"], ["walk-in", "Walk-in"], ["chat", "Chat"]]],
 ];
 
 const GROUPS = ["Service Desk", "Network", "Hardware", "Software", "Database"];

@@ -34,6 +34,9 @@ export class ServiceNowStore {
   readonly writes: WriteLog[] = [];
   /** Tables whose REST ACL denies the integration user (answered 403). */
   readonly deniedTables = new Set<string>();
+  /** Fields (`table.field`, or `*.field` for every table) whose write ACL denies the integration
+   * user: the Table API leaves them as they were and still answers 200, as for unknown fields. */
+  readonly writeDeniedFields = new Set<string>();
   /** Queries that had parts the instance could not understand (they returned no rows). */
   readonly invalidQueries: string[] = [];
   readonly now: () => Date;
@@ -148,6 +151,10 @@ export class ServiceNowStore {
     return value;
   }
 
+  private writeDenied(table: string, field: string): boolean {
+    return this.writeDeniedFields.has(`${table}.${field}`) || this.writeDeniedFields.has(`*.${field}`);
+  }
+
   /** Applies an insert or update from the API with the instance's business rules and data policy. */
   write(table: string, user: Row, body: Record<string, unknown>, existing?: Row): Row {
     const fields = this.fields(table);
@@ -157,8 +164,8 @@ export class ServiceNowStore {
       const value = raw === null ? "" : String(raw);
       if (JOURNAL_FIELDS.includes(name) && table in TASK_TABLES) {
         if (value !== "") journal.push([name, value]);
-      } else if (name in fields && !name.startsWith("sys_") && name !== "number") {
-        changes[name] = value; // unknown and system fields are ignored, as the Table API does
+      } else if (name in fields && !name.startsWith("sys_") && name !== "number" && !this.writeDenied(table, name)) {
+        changes[name] = value; // unknown, system and ACL-denied fields are ignored, as the Table API does
       }
     }
     const next: Row = { ...(existing ?? {}), ...changes };

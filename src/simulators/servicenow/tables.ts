@@ -41,6 +41,7 @@ const TASK = {
   correlation_id: S,
   correlation_display: S,
   close_notes: S,
+  contact_type: C,
 };
 
 /** Tables stored in the one `task` hierarchy, with the number prefix each uses. */
@@ -51,7 +52,7 @@ export const JOURNAL_FIELDS = ["comments", "work_notes"];
 
 export const TABLES: Record<string, Record<string, FieldKind>> = {
   task: TASK,
-  incident: { ...TASK, caller_id: ref("sys_user"), category: C, close_code: C, resolved_at: T, u_environment: C, u_customer_reference: S },
+  incident: { ...TASK, caller_id: ref("sys_user"), category: C, subcategory: C, close_code: C, resolved_at: T, u_environment: C, u_customer_reference: S },
   problem: { ...TASK, known_error: B },
   sc_task: { ...TASK },
   sn_customerservice_case: { ...TASK, contact: ref("sys_user"), resolution_code: C },

@@ -9,7 +9,7 @@ import type { Ticket, TicketWrite } from "../../connectors/canonical";
 import { ConnectorError } from "../../connectors/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { readField } from "./field-access";
+import { describeNotStored, notStored, readField, type NotStored } from "./field-access";
 import type { ConnectionContext } from "./load-connection";
 import type { MappingRule } from "./mapping-rules";
 import { PARTNER_KEY, TYPES_KEY } from "./plan-changes";
@@ -67,6 +67,22 @@ function syncedFrom(rules: MappingRule[], synced: SyncedValues, side: Side, tick
   return out;
 }
 
+/** Recorded in place of a value the platform did not keep: it equals no value read, so the next
+ * run that reads the ticket it came from sees a change and writes it again. */
+export const NOT_STORED = "\u0000not stored";
+
+/** Marks what `side` dropped as not synced: the other side's value of each such rule becomes
+ * NOT_STORED, and a dropped partner reference is written again by the pair's next update. */
+function markNotStored(rules: MappingRule[], synced: SyncedValues, side: Side, dropped: NotStored[]): void {
+  const fields = new Set(dropped.map((d) => d.field));
+  for (const rule of rules) {
+    const entry = synced[rule.id];
+    if (!entry || !fields.has(side === "source" ? rule.sourceField : rule.targetField)) continue;
+    synced[rule.id] = { ...entry, [otherSide(side)]: NOT_STORED };
+  }
+  if (fields.has("partnerReference")) synced[PARTNER_KEY] = { ...(synced[PARTNER_KEY] ?? { source: null, target: null }), [side]: "missing" };
+}
+
 export async function applyOperation(db: Db, context: ConnectionContext, op: PlannedOperation): Promise<ItemRecord | null> {
   switch (op.kind) {
     case "in_sync":
@@ -90,6 +106,7 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
   try {
     const ticketType = target.settings.defaults.ticketType ?? target.client.syncedTicketTypes()[0]!;
     let created: Ticket | null = null;
+    let dropped: NotStored[] = [];
     // An earlier attempt may have created it before its answer was lost (a link left `creating`),
     // or, in a full resync, a copy may exist whose link was lost.
     if (op.resumeLinkId || op.lookUpFirst) created = await target.client.findByPartnerReference(ticketType, op.from.number);
@@ -130,16 +147,23 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
         }
       }
       created = await target.client.createTicket(ticketType, fields);
+      dropped = notStored(fields, created);
     }
     // Show the partner's number on the original too, where the platform has a field for it. A
     // failure leaves the pair marked, and the original is re-read next run to write it then.
     let vendorMessage: string | null = null;
     const synced = syncedFrom(context.rules, op.synced, op.on, created);
+    markNotStored(context.rules, synced, op.on, dropped);
+    const partnerMissing = () => (synced[PARTNER_KEY] = { ...(synced[PARTNER_KEY] ?? { source: null, target: null }), [from]: "missing" });
     try {
-      await context.sides[from].client.updateTicket(op.from.id, op.from.ticketType, { partnerReference: created.number });
+      const original = await context.sides[from].client.updateTicket(op.from.id, op.from.ticketType, { partnerReference: created.number });
+      if (notStored({ partnerReference: created.number }, original).length > 0) {
+        vendorMessage = `Created, but the ${from} platform did not store the partner reference "${created.number}" (it is tried again next run).`;
+        partnerMissing();
+      }
     } catch (err) {
       vendorMessage = `Created, but writing the partner reference back failed (it is tried again next run): ${err instanceof ConnectorError ? err.vendorMessage : String(err)}`;
-      synced[PARTNER_KEY] = from === "source" ? { source: "missing", target: null } : { source: null, target: "missing" };
+      partnerMissing();
     }
     const now = nowIso();
     await db
@@ -155,6 +179,10 @@ async function applyCreate(db: Db, context: ConnectionContext, op: Extract<Plann
     const createdIds = op.on === "target" ? { targetTicketId: created.id, targetNumber: created.number } : { sourceTicketId: created.id, sourceNumber: created.number };
     const ids2 = { sourceTicketId: base.sourceTicketId, sourceNumber: base.sourceNumber, targetTicketId: base.targetTicketId, targetNumber: base.targetNumber, ...createdIds };
     const linkState: LinkState = { id: linkId, state: "linked", originSide: from, ...ids2, synced };
+    if (dropped.length > 0) {
+      // Created and linked, but not as written: a failure to act on, read again next run.
+      return { ...base, ...createdIds, outcome: "failed", linkId, errorCode: "field_not_stored", errorMessage: describeNotStored(op.on, dropped), vendorMessage, linkState };
+    }
     return { ...base, ...createdIds, outcome: "created", linkId, errorCode: null, errorMessage: null, vendorMessage, linkState, retry: vendorMessage !== null };
   } catch (err) {
     const f = failure(err);
@@ -176,16 +204,31 @@ async function applyUpdate(db: Db, context: ConnectionContext, op: Extract<Plann
   };
   try {
     let synced = op.synced;
+    const dropped: { side: Side; fields: NotStored[] }[] = [];
     for (const side of ["target", "source"] as const) {
       const changes = op.writes[side];
       if (!changes) continue;
       const ticketType = link.synced[TYPES_KEY]?.[side] ?? context.sides[side].client.syncedTicketTypes()[0]!;
       const updated = await context.sides[side].client.updateTicket(side === "source" ? link.sourceTicketId! : link.targetTicketId!, ticketType, changes);
       synced = syncedFrom(context.rules.filter((r) => synced[r.id]), synced, side, updated);
+      const lost = notStored(changes, updated);
+      if (lost.length > 0) {
+        markNotStored(context.rules, synced, side, lost);
+        dropped.push({ side, fields: lost });
+      }
     }
     const now = nowIso();
     await db.update(ticketLinks).set({ syncedValues: JSON.stringify(synced), lastSyncedAt: now, updatedAt: now }).where(eq(ticketLinks.id, link.id));
-    return { ...base, outcome: op.closes ? "closed" : "updated", reason: null, errorCode: null, errorMessage: null, vendorMessage: null, linkState: { ...link, synced } };
+    const linkState: LinkState = { ...link, synced };
+    if (dropped.length > 0) {
+      // The item is about the ticket whose value did not land on the other side: re-reading it
+      // next run finds the value changed (against NOT_STORED) and writes it again.
+      const from = otherSide(dropped[0]!.side);
+      const ticketId = (from === "source" ? link.sourceTicketId : link.targetTicketId) ?? op.ticket.id;
+      const message = dropped.map((d) => describeNotStored(d.side, d.fields)).join(" ");
+      return { ...base, side: from, ticketId, outcome: "failed", reason: null, errorCode: "field_not_stored", errorMessage: message, vendorMessage: null, linkState };
+    }
+    return { ...base, outcome: op.closes ? "closed" : "updated", reason: null, errorCode: null, errorMessage: null, vendorMessage: null, linkState };
   } catch (err) {
     const f = failure(err);
     return { ...base, outcome: "failed", reason: null, errorCode: f.code, errorMessage: f.message, vendorMessage: f.vendor, retryAfterSeconds: f.retryAfterSeconds ?? null };

@@ -10,7 +10,7 @@ import type { Person } from "../../connectors/canonical";
 import { connectionSettingsSchema, fieldMappingInputSchema, sideSettingsSchema, type ConnectionSettings, type SideSettings } from "../../schemas/connections";
 import { clientFromRow, type AccountDeps } from "../../services/platform-accounts";
 import type { Cursor } from "./change-cursor";
-import type { MappingRule } from "./mapping-rules";
+import { resolveCustomField, type MappingRule } from "./mapping-rules";
 import { RequestGate } from "./request-gate";
 import type { Side } from "./types";
 
@@ -50,7 +50,18 @@ const snapshotSchema = z.object({
   id: z.string(),
   status: z.enum(["pending", "active", "paused"]),
   settings: z.string(),
-  sides: json(z.array(z.object({ side: z.enum(["source", "target"]), orgId: z.string().nullable(), accountId: z.string().nullable(), settings: z.string(), account: accountSchema.nullable() }))),
+  sides: json(
+    z.array(
+      z.object({
+        side: z.enum(["source", "target"]),
+        orgId: z.string().nullable(),
+        accountId: z.string().nullable(),
+        settings: z.string(),
+        account: accountSchema.nullable(),
+        customFields: z.array(z.looseObject({ id: z.string(), name: z.string() })).nullable().optional(),
+      }),
+    ),
+  ),
   mappings: json(
     z.array(
       fieldMappingInputSchema
@@ -69,7 +80,11 @@ function snapshotQuery(connectionId: string) {
           'side', s.side, 'orgId', s.org_id, 'accountId', s.platform_account_id, 'settings', s.settings,
           'account', json((select json_object('id', a.id, 'orgId', a.org_id, 'platform', a.platform, 'baseUrl', a.base_url,
                                               'settings', a.settings, 'credentialsCiphertext', a.credentials_ciphertext)
-                           from platform_accounts a where a.id = s.platform_account_id and a.org_id = s.org_id))))
+                           from platform_accounts a where a.id = s.platform_account_id and a.org_id = s.org_id)),
+          'customFields', case when exists (select 1 from field_mappings f where f.connection_id = c.id
+                                 and (f.source_field like 'customFields.%' or f.target_field like 'customFields.%'))
+                           then json((select json_extract(pc."values", '$.customFields') from picklist_cache pc
+                                      where pc.account_id = s.platform_account_id and pc.kind = 'all')) end))
         from connection_sides s where s.connection_id = c.id) as sides,
       (select json_group_array(json_object(
           'id', m.id, 'ticketType', m.ticket_type, 'sourceField', m.source_field, 'targetField', m.target_field,
@@ -112,8 +127,28 @@ export async function loadConnection(deps: AccountDeps, connectionId: string): P
     };
   }
   if (!sides.source || !sides.target) throw new ConnectionNotReady("The connection is missing a side.");
-  const rules: MappingRule[] = snapshot.mappings.map(({ pairs, ...rule }) => ({ ...rule, pairs }));
+  // Custom fields as the platforms list them (the cached picklists), where a mapping names one.
+  const defs = Object.fromEntries(snapshot.sides.map((s) => [s.side, s.customFields ?? null])) as Record<Side, { id: string; name: string }[] | null>;
+  const rules: MappingRule[] = snapshot.mappings.map(({ pairs, ...rule }) => resolveRule({ ...rule, pairs }, defs));
   const cursors: Record<Side, Cursor> = { source: { watermark: null, seen: [], retry: [] }, target: { watermark: null, seen: [], retry: [] } };
   for (const c of snapshot.cursors) cursors[c.side] = { watermark: c.watermark, seen: ids.parse(JSON.parse(c.seen)), retry: ids.parse(JSON.parse(c.retry)) };
   return { id: snapshot.id, status: snapshot.status, settings: connectionSettingsSchema.parse(JSON.parse(snapshot.settings)), sides, rules, cursors, firstRun: snapshot.firstRun };
+}
+
+/**
+ * A rule's custom fields as each side's connector keys them. Unknown platform data (never read)
+ * leaves the rule as saved; a field the platform does not list marks the rule unavailable, so its
+ * tickets fail with `field_not_found` instead of the value going nowhere.
+ */
+function resolveRule(rule: MappingRule, defs: Record<Side, { id: string; name: string }[] | null>): MappingRule {
+  const out = { ...rule };
+  for (const side of ["source", "target"] as const) {
+    const list = defs[side];
+    const key = side === "source" ? "sourceField" : "targetField";
+    const resolved = list ? resolveCustomField(rule[key], list, side) : null;
+    if (!resolved) continue;
+    if ("field" in resolved) out[key] = resolved.field;
+    else out.unavailable = `The mapping ${rule.sourceField} → ${rule.targetField} cannot apply: ${resolved.problem}`;
+  }
+  return out;
 }

@@ -13,7 +13,15 @@ export type MappingRule = {
   kind: "direct" | "value";
   conflictPolicy: "source_wins" | "target_wins" | "latest_wins";
   pairs: { sourceValue: string; targetValue: string }[];
+  /** Why the rule cannot apply (a custom field its side's platform does not list): every ticket
+   * it applies to fails with `field_not_found` rather than the value going nowhere. */
+  unavailable?: string | null;
 };
+
+/** Fails the ticket when the rule names a field its platform lacks. */
+export function checkAvailable(rule: MappingRule): void {
+  if (rule.unavailable) throw new SyncItemError("field_not_found", rule.unavailable);
+}
 
 /** Rules for a source ticket type: its own, else the `*` ones. */
 export function rulesFor(rules: MappingRule[], sourceTicketType: string): MappingRule[] {
@@ -41,4 +49,22 @@ export function translate(rule: MappingRule, value: FieldValue, towards: Side, l
     );
   }
   return towards === "target" ? pair.targetValue : pair.sourceValue;
+}
+
+const CUSTOM = "customFields.";
+
+/**
+ * A mapping's `customFields.<key>` as the connector keys the field: unchanged when the platform
+ * lists that key; the id of the one field with that name when it does not (mappings saved by
+ * display name before the pages stored ids); a problem when no field, or several, answer to it.
+ * Null when `field` is not a custom field.
+ */
+export function resolveCustomField(field: string, defs: readonly { id: string; name: string }[], platformSide: string): { field: string } | { problem: string } | null {
+  if (!field.startsWith(CUSTOM)) return null;
+  const key = field.slice(CUSTOM.length);
+  if (defs.some((d) => d.id === key)) return { field };
+  const named = defs.filter((d) => d.name === key);
+  if (named.length === 1) return { field: `${CUSTOM}${named[0]!.id}` };
+  if (named.length > 1) return { problem: `${field}: several custom fields on the ${platformSide} are named "${key}" (${named.map((d) => d.id).join(", ")}); choose one by its id.` };
+  return { problem: `${field}: the ${platformSide} platform has no such custom field (it lists ${defs.length ? defs.map((d) => `${d.name} (${d.id})`).join(", ") : "none"}).` };
 }

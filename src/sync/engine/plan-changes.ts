@@ -4,7 +4,7 @@
 import type { Ticket, TicketWrite } from "../../connectors/canonical";
 import type { ConnectionSettings, SideSettings } from "../../schemas/connections";
 import { displayField, readField, writeField, type FieldValue } from "./field-access";
-import { fieldOn, rulesFor, translate, writes, type MappingRule } from "./mapping-rules";
+import { checkAvailable, fieldOn, rulesFor, translate, writes, type MappingRule } from "./mapping-rules";
 import type { ExclusionKind } from "../../schemas/run-scope";
 import type { PlanExclusion } from "./run-scope";
 import { SyncItemError } from "./sync-errors";
@@ -100,9 +100,12 @@ function planCreation(input: PlanInput, ticket: Ticket, from: Side, resume: Link
     if (defaults.priorityId) fields.priorityId = defaults.priorityId;
     if (defaults.companyId) fields.companyId = defaults.companyId;
     if (defaults.ownerId) fields.assigneeId = defaults.ownerId;
+    if (defaults.sourceId) fields.sourceId = defaults.sourceId;
+    if (defaults.categoryId) fields.categoryId = defaults.categoryId;
     const rules = rulesFor(input.rules, from === "source" ? ticket.ticketType : "*");
     const synced: SyncedValues = {};
     for (const rule of rules) {
+      checkAvailable(rule);
       const value = readField(ticket, fieldOn(rule, from));
       if (!writes(rule, on)) {
         synced[rule.id] = from === "source" ? { source: value, target: null } : { source: null, target: value };
@@ -145,6 +148,7 @@ function planUpdate(input: PlanInput, link: LinkState, source: Ticket | undefine
   const conflicts: Conflict[] = [];
   try {
     for (const rule of rulesFor(input.rules, sourceType)) {
+      checkAvailable(rule);
       const base = link.synced[rule.id];
       const sourceValue: FieldValue = source ? readField(source, rule.sourceField) : (base?.source ?? null);
       const targetValue: FieldValue = target ? readField(target, rule.targetField) : (base?.target ?? null);

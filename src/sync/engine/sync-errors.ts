@@ -55,6 +55,14 @@ export const SYNC_ERRORS = {
     meaning: "Something failed inside Lockstep.",
     advice: "Retry the ticket; if it fails again, report the run id to support.",
   },
+  field_not_found: {
+    meaning: "A field mapping names a field this side's platform does not have (a custom field deleted, or made for another platform) or cannot write (the ticket type), so the value would go nowhere.",
+    advice: "Refresh the platform data on the Mappings page, then edit the mapping named in the message to a field the platform lists (or delete it), and retry.",
+  },
+  field_not_stored: {
+    meaning: "The platform accepted the write but did not keep a field's value (it ignores fields the integration user may not write, read-only fields, or values a rule changes). The value is not counted as synced.",
+    advice: "Give the integration user write access to the field named in the message (ACL, field security, or the board's/workflow's rules), then retry: the value is written again.",
+  },
 } as const satisfies Record<string, { meaning: string; advice: string }>;
 
 export type SyncErrorCode = keyof typeof SYNC_ERRORS;
