@@ -27,6 +27,12 @@ describe("the description builder", () => {
     expect(text.split("\n").slice(0, 3)).toEqual(["Site: London HQ", "Billable: Yes", "Floor: 3"]);
   });
 
+  it("labels a custom field keyed by the platform's id with the name the platform lists for it", () => {
+    const cw = { ...ticket, customFields: { "7": "SITE-100", "9": "unlabelled" } };
+    const text = buildDescription(cw, { fields: ["customFields.7", "customFields.9"], separator: "----" }, { "7": "Site Code" });
+    expect(text.split("\n").slice(0, 2)).toEqual(["Site Code: SITE-100", "9: unlabelled"]);
+  });
+
   it("skips empty values", () => {
     const sparse = { ...ticket, company: null, assignee: { id: "1", name: "" }, requester: null };
     const text = buildDescription(sparse, { fields: ["company", "assignee", "requester", "customFields.Empty", "customFields.Missing", "customFields.Nope", "title"], separator: "----" });

@@ -40,14 +40,18 @@ function valueOf(ticket: Ticket, field: string): string | null {
   return line || null;
 }
 
-export function labelOf(field: string): string {
-  return field.startsWith(CUSTOM) ? field.slice(CUSTOM.length) : (LABELS[field] ?? field);
+/** A custom field is keyed by the platform's own id (ConnectWise's is a number): `labels` gives
+ * the name people know it by, where the platform's field list has been read. */
+export function labelOf(field: string, labels: Record<string, string> = {}): string {
+  if (!field.startsWith(CUSTOM)) return LABELS[field] ?? field;
+  const key = field.slice(CUSTOM.length);
+  return labels[key] ?? key;
 }
 
-export function buildDescription(ticket: Ticket, config: ConnectionSettings["description"]): string {
+export function buildDescription(ticket: Ticket, config: ConnectionSettings["description"], labels: Record<string, string> = {}): string {
   const lines = [...new Set(config.fields)].flatMap((field) => {
     const value = valueOf(ticket, field);
-    return value === null ? [] : [`${labelOf(field)}: ${value}`];
+    return value === null ? [] : [`${labelOf(field, labels)}: ${value}`];
   });
   if (!lines.length) return ticket.description;
   return [...lines, config.separator, ...(ticket.description ? [ticket.description] : [])].join("\n");

@@ -168,6 +168,10 @@ describe("connection settings page", () => {
     const csrf = await contoso.csrfFrom(`/connections/${connectionId}/settings`);
     const page = await (await contoso.fetch(`/connections/${connectionId}/settings`, { headers: HTML })).text();
     expect(page).toContain("This install sends no email");
+    // RT records time as the integration user, with no work roles: those defaults are not offered.
+    expect(page).not.toContain('name="timeEntries.defaultMemberId"');
+    expect(page).not.toContain('name="timeEntries.defaultWorkRoleId"');
+    expect(page).toContain('name="timeEntries.carryNotes"');
     const before = (await mySide(b.token)).connection.settings;
     const refused = await contoso.post(`/connections/${connectionId}/settings/shared`, { _csrf: csrf, "alerts.emails": "ops@contoso.test", manualCooldownSeconds: "120" });
     expect(refused.status).toBe(400);

@@ -55,6 +55,7 @@ export function SideSettingsFields({
   picklists,
   noteTypes,
   ticketDefaults = { sourceId: null, categoryId: null },
+  timeEntryDefaults = { member: true, workRole: true },
   errors,
 }: {
   side: Side;
@@ -63,6 +64,9 @@ export function SideSettingsFields({
   noteTypes: readonly { id: string; name: string; public: boolean }[];
   /** The platform's fields behind the source and category defaults; null: it has none. */
   ticketDefaults?: { sourceId: string | null; categoryId: string | null };
+  /** Whether a time entry written here takes a member and a work role; where not, the default
+   * would be refused, so it is not offered (unless one is saved, so it can be cleared). */
+  timeEntryDefaults?: { member: boolean; workRole: boolean };
   errors: FieldErrors;
 }) {
   const d = settings.defaults;
@@ -154,8 +158,12 @@ export function SideSettingsFields({
         <Checkbox name="timeEntries.enabled" label="Sync time entries from here" checked={settings.timeEntries.enabled} />
         <Checkbox name="timeEntries.carryNotes" label="Carry each entry's notes" checked={settings.timeEntries.carryNotes} />
         <div class="grid-2">
-          <PicklistSelect name="timeEntries.defaultMemberId" label="Member for entries received here" choices={choices("members")} value={settings.timeEntries.defaultMemberId} errors={errors} help="Used when the entry's member cannot be matched by name." />
-          <PicklistSelect name="timeEntries.defaultWorkRoleId" label="Work role for entries received here" choices={choices("workRoles")} value={settings.timeEntries.defaultWorkRoleId} errors={errors} help="Used when the entry's work role cannot be matched by name." />
+          {timeEntryDefaults.member || settings.timeEntries.defaultMemberId ? (
+            <PicklistSelect name="timeEntries.defaultMemberId" label="Member for entries received here" choices={choices("members")} value={settings.timeEntries.defaultMemberId} errors={errors} help={timeEntryDefaults.member ? "Used when the entry's member cannot be matched by name." : "This platform records time as the integration user: leave it empty."} />
+          ) : null}
+          {timeEntryDefaults.workRole || settings.timeEntries.defaultWorkRoleId ? (
+            <PicklistSelect name="timeEntries.defaultWorkRoleId" label="Work role for entries received here" choices={choices("workRoles")} value={settings.timeEntries.defaultWorkRoleId} errors={errors} help={timeEntryDefaults.workRole ? "Used when the entry's work role cannot be matched by name." : "This platform has no work roles: leave it empty."} />
+          ) : null}
         </div>
       </fieldset>
     </>
@@ -225,6 +233,7 @@ export function ConnectionSettingsPage({
   picklistsState,
   noteTypes,
   ticketDefaults,
+  timeEntryDefaults,
   targetFields,
   sharedSettings,
   sideErrors = {},
@@ -240,6 +249,7 @@ export function ConnectionSettingsPage({
   picklistsState: SidePicklists | null;
   noteTypes: readonly { id: string; name: string; public: boolean }[];
   ticketDefaults?: { sourceId: string | null; categoryId: string | null };
+  timeEntryDefaults?: { member: boolean; workRole: boolean };
   targetFields: Choice[];
   sharedSettings: ConnectionSettings;
   sideErrors?: FieldErrors;
@@ -283,7 +293,7 @@ export function ConnectionSettingsPage({
           ) : null}
           <EditableForm canEdit={canEdit} action={`${base}/side`} csrf={csrf} submit="Save your side">
             <input type="hidden" name="side" value={side} />
-            <SideSettingsFields side={side} settings={settings} picklists={picklists} noteTypes={noteTypes} ticketDefaults={ticketDefaults} errors={sideErrors} />
+            <SideSettingsFields side={side} settings={settings} picklists={picklists} noteTypes={noteTypes} ticketDefaults={ticketDefaults} timeEntryDefaults={timeEntryDefaults} errors={sideErrors} />
           </EditableForm>
         </div>
       ) : null}

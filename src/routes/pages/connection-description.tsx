@@ -23,10 +23,12 @@ const descriptionSchema = connectionSettingsSchema.shape.description.unwrap();
 function previewTicket(source: Picklists | null): Ticket {
   const ticket = sampleTicket();
   for (const cf of source?.customFields ?? []) {
-    ticket.customFields[cf.name] ??= cf.options?.[0] ?? (cf.type === "number" ? 3 : cf.type === "boolean" ? true : cf.type === "date" ? "2026-11-23" : `Sample ${cf.name.toLowerCase()}`);
+    ticket.customFields[cf.id] ??= cf.options?.[0] ?? (cf.type === "number" ? 3 : cf.type === "boolean" ? true : cf.type === "date" ? "2026-11-23" : `Sample ${cf.name.toLowerCase()}`);
   }
   return ticket;
 }
+
+const labelsOf = (source: Picklists | null) => Object.fromEntries((source?.customFields ?? []).map((cf) => [cf.id, cf.name]));
 
 function postedDraft(form: FormValues): DescriptionDraft {
   return { fields: (form["fields"] ?? []).filter(Boolean), separator: form["separator"]?.at(-1) ?? "" };
@@ -63,7 +65,7 @@ async function page(c: Context<AppEnv>, id: string, state: { draft?: Description
       csrf={csrfFor(c)}
       draft={draft}
       choices={fieldChoices(source?.customFields).filter((f) => f.id !== "description")}
-      preview={buildDescription(previewTicket(source), valid.success ? valid.data : connection.settings.description)}
+      preview={buildDescription(previewTicket(source), valid.success ? valid.data : connection.settings.description, labelsOf(source))}
       errors={state.errors}
       message={failed ? "Not saved: please correct the fields below." : undefined}
       unsaved={state.unsaved ?? false}
@@ -100,5 +102,5 @@ export const connectionDescriptionPages = new Hono<AppEnv>()
     const source = lists.source.state === "ready" ? lists.source.picklists : null;
     c.header("Cache-Control", "no-store");
     if (!draft.success) return c.html(<DescriptionPreview text={`Cannot preview: ${draft.error.issues.map((i) => i.message).join("; ")}`} />);
-    return c.html(<DescriptionPreview text={buildDescription(previewTicket(source), draft.data)} />);
+    return c.html(<DescriptionPreview text={buildDescription(previewTicket(source), draft.data, labelsOf(source))} />);
   });

@@ -116,6 +116,11 @@ async function boardMismatch(c: Context<AppEnv>, id: string, side: string | null
   return `the default status “${status.name}” belongs to ${board(status.queueId)}, not to the default board ${board(defaults["queueId"])}; the platform refuses such a ticket.`;
 }
 
+function timeEntryDefaultsOf(platform: string | null): { member: boolean; workRole: boolean } | undefined {
+  const supports = platform ? connectorFor(platform)?.facts.supports : undefined;
+  return supports ? { member: supports.timeEntryMember, workRole: supports.timeEntryWorkRole } : undefined;
+}
+
 type PageState = { side?: string | undefined; sideSettings?: Record<string, unknown>; shared?: Record<string, unknown>; sideErrors?: FieldErrors; sharedErrors?: FieldErrors; refresh?: boolean };
 
 async function settingsPage(c: Context<AppEnv>, id: string, state: PageState = {}) {
@@ -140,6 +145,7 @@ async function settingsPage(c: Context<AppEnv>, id: string, state: PageState = {
       picklistsState={side ? lists[side] : null}
       noteTypes={(platform ? connectorFor(platform)?.facts.noteTypes : null) ?? []}
       ticketDefaults={platform ? connectorFor(platform)?.facts.ticketDefaults : undefined}
+      timeEntryDefaults={timeEntryDefaultsOf(platform)}
       targetFields={fieldChoices(target?.customFields)}
       sharedSettings={state.shared ? asTyped(connectionSettingsSchema, connection.settings, state.shared) : connection.settings}
       sideErrors={state.sideErrors}

@@ -13,7 +13,7 @@ import { buildDescription } from "../description-builder";
 import { applyOperation, type ItemRecord } from "./apply-plan";
 import { emptyCounts, type ChildCounts } from "./child-links";
 import { findLinkById, loadLinks } from "./links-store";
-import type { ConnectionContext } from "./load-connection";
+import { descriptionLabels, type ConnectionContext } from "./load-connection";
 import { planWithExclusions } from "./plan-changes";
 import { tallyExclusions } from "./run-scope";
 import { itemStatements } from "./record-item";
@@ -59,7 +59,7 @@ export async function applyBatch(deps: EngineDeps, db: Db, context: ConnectionCo
     links,
     rules: context.rules,
     settings: { source: context.sides.source.settings, target: context.sides.target.settings, connection: context.settings },
-    buildDescription: (ticket) => buildDescription(ticket, context.settings.description),
+    buildDescription: (ticket) => buildDescription(ticket, context.settings.description, descriptionLabels(context)),
     full: state.request.mode === "full",
   });
   const waiting = new Set(items.map((i) => key(i.side, i.ticket.id)));

@@ -25,6 +25,9 @@ export type SideContext = {
   /** Contacts looked up by email in this chunk: a requester with many tickets is asked for once. */
   contacts: Map<string, Promise<Person | null>>;
   ticketUrl: (t: { id: string; ticketType: string; number: string }) => string;
+  /** Custom field id → name, where a mapping or the description names a custom field and the
+   * platform's fields have been read: the description's labels. */
+  customFieldLabels: Record<string, string>;
 };
 
 export type ConnectionContext = {
@@ -81,7 +84,7 @@ function snapshotQuery(connectionId: string) {
           'account', json((select json_object('id', a.id, 'orgId', a.org_id, 'platform', a.platform, 'baseUrl', a.base_url,
                                               'settings', a.settings, 'credentialsCiphertext', a.credentials_ciphertext)
                            from platform_accounts a where a.id = s.platform_account_id and a.org_id = s.org_id)),
-          'customFields', case when exists (select 1 from field_mappings f where f.connection_id = c.id
+          'customFields', case when c.settings like '%customFields.%' or exists (select 1 from field_mappings f where f.connection_id = c.id
                                  and (f.source_field like 'customFields.%' or f.target_field like 'customFields.%'))
                            then json((select json_extract(pc."values", '$.customFields') from picklist_cache pc
                                       where pc.account_id = s.platform_account_id and pc.kind = 'all')) end))
@@ -124,6 +127,7 @@ export async function loadConnection(deps: AccountDeps, connectionId: string): P
       rateLimit: connector.facts.rateLimit,
       contacts: new Map(),
       ticketUrl: (t) => connector.facts.ticketUrl(baseUrl, t),
+      customFieldLabels: Object.fromEntries((side.customFields ?? []).map((f) => [f.id, f.name])),
     };
   }
   if (!sides.source || !sides.target) throw new ConnectionNotReady("The connection is missing a side.");
@@ -151,4 +155,9 @@ function resolveRule(rule: MappingRule, defs: Record<Side, { id: string; name: s
     else out.unavailable = `The mapping ${rule.sourceField} → ${rule.targetField} cannot apply: ${resolved.problem}`;
   }
   return out;
+}
+
+/** The description's labels: the source's custom field names first, as its fields are listed. */
+export function descriptionLabels(context: Pick<ConnectionContext, "sides">): Record<string, string> {
+  return { ...context.sides.target.customFieldLabels, ...context.sides.source.customFieldLabels };
 }

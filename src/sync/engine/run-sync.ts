@@ -14,7 +14,7 @@ import { applyBatch, type PicklistCache } from "./apply-batch";
 import { ChunkBudget } from "./budget";
 import { listSince, saveCursor, type Cursor } from "./change-cursor";
 import { loadLinks } from "./links-store";
-import { ConnectionNotReady, loadConnection, type ConnectionContext } from "./load-connection";
+import { ConnectionNotReady, descriptionLabels, loadConnection, type ConnectionContext } from "./load-connection";
 import { CALLS_PER_TICKET } from "./pacing";
 import { planWithExclusions } from "./plan-changes";
 import { readStep } from "./read-changes";
@@ -295,7 +295,7 @@ async function finishDryRun(db: Db, context: ConnectionContext, store: WorkStore
     links,
     rules: context.rules,
     settings: { source: context.sides.source.settings, target: context.sides.target.settings, connection: context.settings },
-    buildDescription: (ticket) => buildDescription(ticket, context.settings.description),
+    buildDescription: (ticket) => buildDescription(ticket, context.settings.description, descriptionLabels(context)),
     full: state.request.mode === "full",
   });
   if (state.scope) tallyExclusions(state.scope, exclusions);
