@@ -136,6 +136,11 @@ export const connections = sqliteTable(
     /** SHA-256 of the verification code the partner types; cleared on acceptance. */
     invitationCodeHash: text("invitation_code_hash"),
     invitationExpiresAt: text("invitation_expires_at"),
+    /**
+     * The organisation that signed up with the code, if one did: only it may accept, so one code
+     * makes at most one organisation. Cleared with the code on acceptance.
+     */
+    invitationClaimedByOrgId: text("invitation_claimed_by_org_id").references(() => organisations.id, { onDelete: "set null" }),
     automaticEnabled: integer("automatic_enabled", { mode: "boolean" }).notNull().default(false),
     /** The organisation that switched automatic sync on, and so pays for it. */
     billingOrgId: text("billing_org_id").references(() => organisations.id, { onDelete: "set null" }),

@@ -18,6 +18,7 @@ import { connectionSettingsSchema, sideSettingsSchema } from "../schemas/connect
 import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "../schemas/connection-views";
 import { assertSafeNames } from "../lib/safe-keys";
 import { auditEntry, type AuditInput } from "./audit";
+import { normaliseCode } from "./invitations";
 
 type ConnectionRow = typeof connections.$inferSelect;
 type SideRow = typeof connectionSides.$inferSelect;
@@ -38,10 +39,6 @@ function newVerificationCode(): string {
   return (randomBase32(16).toUpperCase().match(/.{4}/g) ?? []).join("-");
 }
 
-/** The form that is hashed: upper case, no separators, the letters people confuse with digits mapped. */
-function normaliseCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, "").replace(/[IL]/g, "1").replace(/O/g, "0");
-}
 
 // ---- reading ----------------------------------------------------------------------------
 
@@ -185,6 +182,7 @@ export async function createConnection(
     internal,
     invitationCodeHash: code ? await sha256Hex(normaliseCode(code)) : null,
     invitationExpiresAt: code ? addSeconds(now, INVITATION_SECONDS) : null,
+    invitationClaimedByOrgId: null,
     automaticEnabled: false,
     billingOrgId: null,
     initialSyncCompletedAt: null,
@@ -210,7 +208,10 @@ export async function createConnection(
 export async function acceptConnection(db: Db, actor: Principal, input: { code: string; platformAccountId: string }, ip?: string | null): Promise<ConnectionView> {
   const hash = await sha256Hex(normaliseCode(input.code));
   const [row] = await db.select().from(connections).where(and(eq(connections.invitationCodeHash, hash), eq(connections.status, "pending"))).limit(1);
-  if (!row) throw new ApiError("not_found", "No pending connection has this verification code. Check the code with your partner.");
+  // A code someone signed up with is that new organisation's alone to accept.
+  if (!row || (row.invitationClaimedByOrgId && row.invitationClaimedByOrgId !== actor.orgId)) {
+    throw new ApiError("not_found", "No pending connection has this verification code. Check the code with your partner.");
+  }
   if (row.createdByOrgId === actor.orgId) {
     throw new ApiError(
       "conflict",
@@ -225,7 +226,7 @@ export async function acceptConnection(db: Db, actor: Principal, input: { code: 
   const [, sideUpdate] = await db.batch([
     db
       .update(connections)
-      .set({ status: "active", invitationCodeHash: null, invitationExpiresAt: null, updatedAt: now })
+      .set({ status: "active", invitationCodeHash: null, invitationExpiresAt: null, invitationClaimedByOrgId: null, updatedAt: now })
       .where(and(eq(connections.id, row.id), eq(connections.invitationCodeHash, hash))),
     db
       .update(connectionSides)

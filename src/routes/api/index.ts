@@ -6,6 +6,7 @@ import { buildOpenApiDocument, describe } from "../../api/openapi";
 import { hooks } from "../hooks";
 import { writesNeedAdmin } from "../../auth/authenticate";
 import { setupApi } from "./setup";
+import { signupApi } from "./signup";
 import { usersApi } from "./users";
 import { accountApi } from "./account";
 import { apiTokensApi } from "./api-tokens";
@@ -31,6 +32,7 @@ const routes = new Hono<AppEnv>()
   .route("/", accountApi)
   .use(writesNeedAdmin)
   .route("/", setupApi)
+  .route("/", signupApi)
   .route("/", usersApi)
   .route("/", apiTokensApi)
   .route("/", auditLogApi)

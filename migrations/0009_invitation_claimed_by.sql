@@ -1,0 +1,3 @@
+-- drizzle-kit leaves ON DELETE out of an added column's reference; without it, deleting an
+-- organisation that signed up with a code would be refused while the code is pending.
+ALTER TABLE `connections` ADD `invitation_claimed_by_org_id` text REFERENCES organisations(id) ON DELETE set null;
