@@ -1,8 +1,9 @@
-// The server-rendered pages. Sign-in and setup are public; everything else needs a session.
+// The server-rendered pages. Sign-in, setup, sign-up and the invitation link are public; everything else needs a session.
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { isSetUp } from "../../services/setup";
 import { authPages } from "./auth";
+import { signupPages } from "./signup";
 import { apiTokensPages } from "./api-tokens";
 import { miscPages } from "./misc";
 import { requireSignedIn } from "./render";
@@ -41,4 +42,4 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", connectionIssuePages)
   .route("/", connectionLinkPages);
 
-export const pages = new Hono<AppEnv>().route("/", authPages).route("/", resetPasswordPages).route("/", signedInPages);
+export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signupPages).route("/", resetPasswordPages).route("/", signedInPages);
