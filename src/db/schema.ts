@@ -150,6 +150,11 @@ export const connections = sqliteTable(
     /** Seconds between two manual runs. */
     manualCooldownSeconds: integer("manual_cooldown_seconds").notNull().default(60),
     lastManualRunAt: text("last_manual_run_at"),
+    /**
+     * When one organisation left the connection: it stays paused for good, its leaving side has no
+     * account any more, and both organisations still read its links and history.
+     */
+    endedAt: text("ended_at"),
     /** When an automatic run last looked for changes and found none (such runs leave no row). */
     lastCheckedAt: text("last_checked_at"),
     ...timestamps,

@@ -5,7 +5,7 @@
 import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { connections, connectionSides, organisations, platformAccounts } from "../db/schema";
+import { connections, connectionSides, organisations, platformAccounts, webhookSecrets } from "../db/schema";
 import { sha256Hex } from "../crypto/hash";
 import { newId, randomBase32 } from "../lib/ids";
 import { addSeconds, nowIso } from "../lib/time";
@@ -96,6 +96,7 @@ export function connectionView(scope: OrgScope, { row, sides, mySides }: Visible
     settings: connectionSettingsSchema.parse(JSON.parse(row.settings)),
     automaticEnabled: row.automaticEnabled,
     initialSyncCompletedAt: row.initialSyncCompletedAt,
+    endedAt: row.endedAt,
     sides: sides.map((s) => sideView(s, mySides.includes(s.side))),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -190,6 +191,7 @@ export async function createConnection(
     manualCooldownSeconds: settings.manualCooldownSeconds,
     lastManualRunAt: null,
     lastCheckedAt: null,
+    endedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -293,6 +295,7 @@ export async function updateConnection(
 ): Promise<ConnectionView> {
   const scope = scopeOf(actor);
   const visible = await findVisibleConnection(db, scope, id);
+  refuseEnded(visible.row);
   const now = nowIso();
   const changes: Partial<ConnectionRow> = { updatedAt: now };
   if (input.name !== undefined) changes.name = input.name;
@@ -336,6 +339,32 @@ export async function updateConnection(
     ...connectionAudit(db, actor, visible.orgIds, { action: "connection.updated", targetType: "connection", targetId: id, details }, ip),
   ]);
   return getConnection(db, scope, id);
+}
+
+/** An ended connection keeps its history and nothing else: it is neither changed nor synced again. */
+export function refuseEnded(row: Pick<ConnectionRow, "endedAt">): void {
+  if (row.endedAt) throw new ApiError("conflict", `This connection ended on ${row.endedAt.slice(0, 10)}: it no longer syncs or changes; its links and history stay readable.`);
+}
+
+/**
+ * One organisation leaves a connection with a partner: sync stops for good, its side lets go of
+ * its platform account (which it may then delete) and webhook secrets, and both organisations
+ * keep reading the links and history. The partner's log and connection page say it ended.
+ */
+export async function leaveConnection(db: Db, actor: Principal, id: string, ip?: string | null): Promise<ConnectionView> {
+  const visible = await findVisibleConnection(db, scopeOf(actor), id);
+  refuseEnded(visible.row);
+  if (visible.row.internal || visible.orgIds.length < 2) {
+    throw new ApiError("conflict", "This connection has no partner organisation to leave: delete it instead.");
+  }
+  const now = nowIso();
+  await db.batch([
+    db.update(connections).set({ status: "paused", automaticEnabled: false, endedAt: now, updatedAt: now }).where(eq(connections.id, id)),
+    db.update(connectionSides).set({ platformAccountId: null, updatedAt: now }).where(and(eq(connectionSides.connectionId, id), eq(connectionSides.orgId, actor.orgId))),
+    db.delete(webhookSecrets).where(and(eq(webhookSecrets.connectionId, id), inArray(webhookSecrets.side, visible.mySides))),
+    ...connectionAudit(db, actor, visible.orgIds, { action: "connection.left", targetType: "connection", targetId: id, details: { name: visible.row.name } }, ip),
+  ]);
+  return getConnection(db, scopeOf(actor), id);
 }
 
 export async function deleteConnection(db: Db, actor: Principal, id: string, ip?: string | null): Promise<void> {

@@ -24,7 +24,8 @@ function sideLabel(side: ConnectionView["sides"][number], labels: PlatformLabels
   return [side.mine && side.account ? side.account.name : side.organisation, platform].filter(Boolean).join(" · ");
 }
 
-export function StatusBadge({ connection }: { connection: Pick<ConnectionView, "status" | "automaticEnabled"> }) {
+export function StatusBadge({ connection }: { connection: Pick<ConnectionView, "status" | "automaticEnabled"> & { endedAt?: string | null } }) {
+  if (connection.endedAt) return <span class="badge badge-status-paused">Ended</span>;
   const text = connection.status === "pending" ? "Waiting for partner" : connection.status === "paused" ? "Paused" : connection.automaticEnabled ? "Automatic sync on" : "Active";
   return <span class={`badge badge-status-${connection.status}`}>{text}</span>;
 }
@@ -324,11 +325,23 @@ export function ConnectionOverviewPage({
       {canAdmin ? (
         <div class="card">
           <h2>Manage</h2>
-          <form method="post" action={`/connections/${connection.id}`} class="inline-fields">
-            <CsrfField token={csrf} />
-            <Field name="name" label="Contract name" value={connection.name} errors={errors} required help="Both organisations see this name." />
-            <button type="submit">Rename</button>
-          </form>
+          {connection.endedAt ? null : (
+            <form method="post" action={`/connections/${connection.id}`} class="inline-fields">
+              <CsrfField token={csrf} />
+              <Field name="name" label="Contract name" value={connection.name} errors={errors} required help="Both organisations see this name." />
+              <button type="submit">Rename</button>
+            </form>
+          )}
+          {!connection.internal && !connection.endedAt && connection.sides.every((s) => s.organisation) ? (
+            <form
+              method="post"
+              action={`/connections/${connection.id}/leave`}
+              data-confirm={`Leave “${connection.name}”? Nothing syncs any more, for good; your platform account is let go of (you may then delete it) and your webhook secrets are erased. Both organisations keep reading its links and history, and your partner is told.`}
+            >
+              <CsrfField token={csrf} />
+              <button type="submit" class="danger">Leave connection</button>
+            </form>
+          ) : null}
           <form
             method="post"
             action={`/connections/${connection.id}/delete`}

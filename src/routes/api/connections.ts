@@ -9,7 +9,7 @@ import { scopeOf } from "../../auth/principal";
 import { pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
 import { acceptConnectionSchema, createConnectionSchema } from "../../schemas/connections";
-import { acceptConnection, createConnection, deleteConnection, getConnection, listConnections, updateConnection } from "../../services/connections";
+import { acceptConnection, createConnection, deleteConnection, getConnection, leaveConnection, listConnections, updateConnection } from "../../services/connections";
 import { connectionViewSchema, createdConnectionSchema, listConnectionsQuerySchema, updateConnectionSchema } from "../../schemas/connection-views";
 import { connectionLinksApi } from "./connections-links";
 import { connectionMappingsApi } from "./connections-mappings";
@@ -97,6 +97,22 @@ export const connectionsApi = new Hono<AppEnv>()
       await deleteConnection(c.get("db"), c.get("principal")!, c.req.valid("param").id, ip(c.req.header("CF-Connecting-IP")));
       return c.body(null, 204);
     },
+  )
+  .post(
+    "/connections/:id/leave",
+    describe({
+      summary: "Leave a connection",
+      description:
+        "Your organisation leaves a connection with a partner: nothing syncs any more (for good), your side lets go of its platform " +
+        "account and webhook secrets, and both organisations keep reading its links and run history. The partner's log and connection " +
+        "page say it ended. An internal connection has no partner: delete it instead.",
+      tags,
+      access: "admin",
+      responses: { 200: { description: "The ended connection.", schema: connectionViewSchema } },
+      errors: ["conflict"],
+    }),
+    params(idParamSchema),
+    async (c) => c.json(await leaveConnection(c.get("db"), c.get("principal")!, c.req.valid("param").id, ip(c.req.header("CF-Connecting-IP")))),
   )
   .route("/", connectionMappingsApi)
   .route("/", connectionPicklistsApi)

@@ -8,7 +8,7 @@ import { connectors } from "../../connectors/registry";
 import { acceptConnectionSchema, createConnectionSchema } from "../../schemas/connections";
 import type { ConnectionView } from "../../schemas/connection-views";
 import { nameSchema } from "../../schemas/common";
-import { acceptConnection, createConnection, deleteConnection, getConnection, listConnections, updateConnection } from "../../services/connections";
+import { acceptConnection, createConnection, deleteConnection, getConnection, leaveConnection, listConnections, updateConnection } from "../../services/connections";
 import { listMappings } from "../../services/field-mappings";
 import { findInvitation } from "../../services/invitations";
 import { connectionNotices } from "../../services/connection-notices";
@@ -163,6 +163,11 @@ export const connectionPages = new Hono<AppEnv>()
     if (!name.success) return overview(c, id, { errors: { name: "Is required, at most 200 characters" }, status: 400 });
     await updateConnection(c.get("db"), signedIn(c), id, { name: name.data }, ip(c));
     return redirectWithFlash(c, `/connections/${id}`, { kind: "success", message: "Connection renamed." });
+  })
+  .post("/connections/:id/leave", requireRole("admin"), async (c) => {
+    const id = c.req.param("id");
+    const connection = await leaveConnection(c.get("db"), signedIn(c), id, ip(c));
+    return redirectWithFlash(c, `/connections/${id}`, { kind: "success", message: `You left “${connection.name}”. Its links and history stay readable here.` });
   })
   .post("/connections/:id/delete", requireRole("admin"), async (c) => {
     const id = c.req.param("id");

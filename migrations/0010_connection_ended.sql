@@ -1,0 +1,1 @@
+ALTER TABLE `connections` ADD `ended_at` text;
