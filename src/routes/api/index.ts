@@ -7,6 +7,7 @@ import { hooks } from "../hooks";
 import { writesNeedAdmin } from "../../auth/authenticate";
 import { setupApi } from "./setup";
 import { signupApi } from "./signup";
+import { organisationApi } from "./organisation";
 import { usersApi } from "./users";
 import { accountApi } from "./account";
 import { apiTokensApi } from "./api-tokens";
@@ -34,6 +35,7 @@ const routes = new Hono<AppEnv>()
   .route("/", setupApi)
   .route("/", signupApi)
   .route("/", usersApi)
+  .route("/", organisationApi)
   .route("/", apiTokensApi)
   .route("/", auditLogApi)
   .route("/", platformAccountsApi)

@@ -8,6 +8,7 @@ import { apiTokensPages } from "./api-tokens";
 import { miscPages } from "./misc";
 import { requireSignedIn } from "./render";
 import { usersPages } from "./users";
+import { organisationPages } from "./organisation";
 import { accountPages, resetPasswordPages } from "./passwords";
 import { platformAccountPages } from "./platform-accounts";
 import { connectionPages } from "./connections";
@@ -29,6 +30,7 @@ const signedInPages = new Hono<AppEnv>()
   .use(requireSignedIn)
   .route("/", miscPages)
   .route("/", usersPages)
+  .route("/", organisationPages)
   .route("/", accountPages)
   .route("/", apiTokensPages)
   .route("/", platformAccountPages)
