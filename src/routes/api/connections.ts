@@ -12,6 +12,7 @@ import { acceptConnectionSchema, createConnectionSchema } from "../../schemas/co
 import { acceptConnection, createConnection, deleteConnection, getConnection, leaveConnection, listConnections, updateConnection } from "../../services/connections";
 import { connectionViewSchema, createdConnectionSchema, listConnectionsQuerySchema, updateConnectionSchema } from "../../schemas/connection-views";
 import { connectionLinksApi } from "./connections-links";
+import { emailAcceptance } from "../../services/connection-emails";
 import { connectionMappingsApi } from "./connections-mappings";
 import { connectionPicklistsApi } from "./connections-picklists";
 
@@ -57,7 +58,12 @@ export const connectionsApi = new Hono<AppEnv>()
       errors: ["conflict"],
     }),
     jsonBody(acceptConnectionSchema),
-    async (c) => c.json(await acceptConnection(c.get("db"), c.get("principal")!, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP")))),
+    async (c) => {
+      const principal = c.get("principal")!;
+      const connection = await acceptConnection(c.get("db"), principal, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP")));
+      await emailAcceptance(c.env, c.get("db"), connection.id, principal.orgName);
+      return c.json(connection);
+    },
   )
   .get(
     "/connections/:id",

@@ -12,6 +12,7 @@ import { acceptConnection, createConnection, deleteConnection, getConnection, le
 import { listMappings } from "../../services/field-mappings";
 import { findInvitation } from "../../services/invitations";
 import { connectionNotices } from "../../services/connection-notices";
+import { emailAcceptance } from "../../services/connection-emails";
 import { listAccounts } from "../../services/platform-accounts";
 import { AcceptConnectionPage, ConnectionOverviewPage, ConnectionsPage, InvitationCreatedPage, NewConnectionPage, type SetupStep } from "../../../views/pages/connections";
 import { lastString, readFormBody } from "../../lib/form-body";
@@ -148,6 +149,7 @@ export const connectionPages = new Hono<AppEnv>()
     if (!parsed.ok) return again(parsed.errors);
     try {
       const connection = await acceptConnection(c.get("db"), signedIn(c), parsed.data, ip(c));
+      await emailAcceptance(c.env, c.get("db"), connection.id, signedIn(c).orgName);
       return redirectWithFlash(c, `/connections/${connection.id}/settings`, { kind: "success", message: `You joined “${connection.name}”. Choose your side's defaults next.` });
     } catch (err) {
       const errors = fieldErrorsOf(err);
