@@ -78,4 +78,14 @@ describe("deleting an organisation", () => {
     expect((await api("/organisation", c.token, { method: "DELETE", json: { confirm: "Fabrikam" } })).status).toBe(204);
     expect(await rows("SELECT count(*) AS n FROM connections WHERE id = ?", pending.id)).toBe(0);
   });
+
+  it("an organisation that signed up with a code and is deleted before accepting frees the code for another", async () => {
+    const created = (await (await api("/connections", a.token, { method: "POST", json: { name: "Freed", role: "source", platformAccountId: accountA } })).json()) as { verificationCode: string };
+    const signup = (body: Record<string, unknown>) => api("/signup", null, { method: "POST", json: body });
+    const owner = (email: string) => ({ organisation: { name: "Northwind" }, owner: { name: "N", email, password: "plum tractor mosaic lantern" }, code: created.verificationCode });
+    const first = (await (await signup(owner("first@northwind.test"))).json()) as { token: string };
+    expect((await signup(owner("second@northwind.test"))).status).toBe(400);
+    expect((await api("/organisation", first.token, { method: "DELETE", json: { confirm: "Northwind" } })).status).toBe(204);
+    expect((await signup(owner("second@northwind.test"))).status).toBe(201);
+  });
 });
