@@ -22,6 +22,7 @@ const envSchema = z.object({
   ENCRYPTION_KEY: base64Key.optional(),
   SYNC_CHUNK_TICKETS: z.coerce.number().int().min(1).max(5_000).default(500),
   ALERT_EMAIL_FROM: z.email().optional(),
+  SIGNUP: z.enum(["invite", "open", "closed"]).default("invite"),
 });
 
 export type AppConfig = {
@@ -34,6 +35,11 @@ export type AppConfig = {
   chunkTickets: number;
   /** Sender of alert emails; with the ALERT_EMAIL binding, alerts also go out by email. */
   alertEmailFrom: string | null;
+  /**
+   * How an organisation other than the first comes to exist: `invite`, only with a partner's
+   * valid connection verification code; `open`, anyone; `closed`, none (first-run setup only).
+   */
+  signup: "invite" | "open" | "closed";
 };
 
 export class ConfigError extends Error {
@@ -51,12 +57,13 @@ export function loadConfig(env: Env): AppConfig {
     ENCRYPTION_KEY: env.ENCRYPTION_KEY || undefined,
     SYNC_CHUNK_TICKETS: env.SYNC_CHUNK_TICKETS || undefined,
     ALERT_EMAIL_FROM: env.ALERT_EMAIL_FROM || undefined,
+    SIGNUP: env.SIGNUP || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ConfigError(`Lockstep is misconfigured: ${problems}`);
   }
-  const { APP_ENV, BILLING_REQUIRED, ENCRYPTION_KEY, SYNC_CHUNK_TICKETS, ALERT_EMAIL_FROM } = parsed.data;
+  const { APP_ENV, BILLING_REQUIRED, ENCRYPTION_KEY, SYNC_CHUNK_TICKETS, ALERT_EMAIL_FROM, SIGNUP } = parsed.data;
   if (!ENCRYPTION_KEY && APP_ENV === "production") {
     throw new ConfigError(
       "Lockstep cannot start: the ENCRYPTION_KEY secret is not set. Platform credentials are encrypted " +
@@ -79,6 +86,7 @@ export function loadConfig(env: Env): AppConfig {
     usingDevelopmentKey: !ENCRYPTION_KEY,
     chunkTickets: SYNC_CHUNK_TICKETS,
     alertEmailFrom: ALERT_EMAIL_FROM ?? null,
+    signup: SIGNUP,
   };
   cache.set(env, config);
   return config;

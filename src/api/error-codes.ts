@@ -18,6 +18,14 @@ export const API_ERROR_STATUS = {
   /** A change of where an account's credentials go (its base URL) without typing them again. */
   credentials_required: 400,
   already_set_up: 409,
+  /** This install creates no organisations by sign-up (SIGNUP=closed, or not set up yet). */
+  signup_closed: 403,
+  /** This install signs up only partners holding a connection's verification code (SIGNUP=invite). */
+  invitation_required: 403,
+  /** No pending connection has this verification code (or another organisation already used it). */
+  invitation_invalid: 400,
+  /** The verification code was right but its seven days are over: the partner must create a new one. */
+  invitation_expired: 410,
   initial_sync_required: 409,
   billing_required: 409,
   payload_too_large: 413,

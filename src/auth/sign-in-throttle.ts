@@ -114,3 +114,22 @@ export function throttledMessage(retryAfterSeconds: number): string {
   const minutes = Math.ceil(retryAfterSeconds / 60);
   return `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
+
+/**
+ * Sign-ups per client address: every attempt counts, made or refused, since each made one is a
+ * new organisation; ten an hour lets an office sign up its partners and stops a script.
+ */
+export const SIGN_UP_RULE: ThrottleRule = { limit: 10, windowMs: 60 * 60_000 };
+
+/** Counts a sign-up against its address, or answers how many seconds to wait. */
+export async function takeSignUpAttempt(
+  ns: DurableObjectNamespace<SignInThrottle>,
+  ip: string | null | undefined,
+): Promise<{ retryAfter: number } | { forgive: () => Promise<void> }> {
+  // Cloudflare always sets CF-Connecting-IP; a request without one comes from local tools.
+  if (!ip) return { forgive: async () => {} };
+  const stub = ns.get(ns.idFromName(`signup-address:${ip}`));
+  const answer = await stub.take(SIGN_UP_RULE);
+  if (!answer.allowed) return { retryAfter: answer.retryAfterSeconds };
+  return { forgive: () => stub.forgive(answer.id!) };
+}

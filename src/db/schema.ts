@@ -136,6 +136,11 @@ export const connections = sqliteTable(
     /** SHA-256 of the verification code the partner types; cleared on acceptance. */
     invitationCodeHash: text("invitation_code_hash"),
     invitationExpiresAt: text("invitation_expires_at"),
+    /**
+     * The organisation that signed up with the code, if one did: only it may accept, so one code
+     * makes at most one organisation. Cleared with the code on acceptance.
+     */
+    invitationClaimedByOrgId: text("invitation_claimed_by_org_id").references(() => organisations.id, { onDelete: "set null" }),
     automaticEnabled: integer("automatic_enabled", { mode: "boolean" }).notNull().default(false),
     /** The organisation that switched automatic sync on, and so pays for it. */
     billingOrgId: text("billing_org_id").references(() => organisations.id, { onDelete: "set null" }),
@@ -145,6 +150,11 @@ export const connections = sqliteTable(
     /** Seconds between two manual runs. */
     manualCooldownSeconds: integer("manual_cooldown_seconds").notNull().default(60),
     lastManualRunAt: text("last_manual_run_at"),
+    /**
+     * When one organisation left the connection: it stays paused for good, its leaving side has no
+     * account any more, and both organisations still read its links and history.
+     */
+    endedAt: text("ended_at"),
     /** When an automatic run last looked for changes and found none (such runs leave no row). */
     lastCheckedAt: text("last_checked_at"),
     ...timestamps,

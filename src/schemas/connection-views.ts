@@ -29,6 +29,7 @@ export const connectionViewSchema = z.object({
   settings: connectionSettingsSchema,
   automaticEnabled: z.boolean(),
   initialSyncCompletedAt: z.string().nullable(),
+  endedAt: z.string().nullable().describe("When an organisation left the connection: nothing syncs any more; links and history stay readable."),
   sides: z.array(connectionSideViewSchema),
   createdAt: z.string(),
   updatedAt: z.string(),

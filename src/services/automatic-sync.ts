@@ -7,7 +7,7 @@ import { connections, organisations } from "../db/schema";
 import { ApiError } from "../api/error-codes";
 import { scopeOf, type Principal } from "../auth/principal";
 import { nowIso } from "../lib/time";
-import { findVisibleConnection, connectionAudit } from "./connections";
+import { findVisibleConnection, connectionAudit, refuseEnded } from "./connections";
 
 // How often the cron wakes connections: wrangler.toml's crons, every 5 minutes on the clock's
 // 5-minute marks (`npm start` drives the demo's on the same marks).
@@ -51,6 +51,7 @@ export async function setAutomatic(
 ): Promise<AutomaticView> {
   const visible = await findVisibleConnection(db, scopeOf(actor), id);
   const row = visible.row;
+  if (enabled) refuseEnded(row);
   if (enabled) {
     if (row.status === "pending") throw new ApiError("conflict", "The partner has not accepted this connection yet.");
     if (!row.initialSyncCompletedAt) {
@@ -74,6 +75,7 @@ export async function setAutomatic(
 export async function setPaused(db: Db, actor: Principal, id: string, paused: boolean, ip?: string | null): Promise<AutomaticView> {
   const visible = await findVisibleConnection(db, scopeOf(actor), id);
   if (visible.row.status === "pending") throw new ApiError("conflict", "The partner has not accepted this connection yet.");
+  refuseEnded(visible.row);
   const status = paused ? ("paused" as const) : ("active" as const);
   const changes = { status, updatedAt: nowIso() };
   await db.batch([

@@ -1,7 +1,8 @@
 // Both sides' picklists of a connection: what the settings and mapping pages offer as choices.
 // Mapping values means choosing from the partner's statuses and priorities too, so each side is
 // read through its own organisation's account, exactly as a run reads it; a side that cannot be
-// read says why instead of failing the whole answer.
+// read says why instead of failing the whole answer. Of a partner's side only the values to map
+// to are shown (services/partner-visibility.ts).
 import { and, eq } from "drizzle-orm";
 import { picklistCache } from "../db/schema";
 import { picklistsSchema } from "../connectors/canonical";
@@ -9,6 +10,7 @@ import { ApiError } from "../api/error-codes";
 import { scopeOf, type OrgScope } from "../auth/principal";
 import { refreshPicklists, type CachedPicklists } from "./account-checks";
 import { findVisibleConnection } from "./connections";
+import { partnerPicklists } from "./partner-visibility";
 import type { AccountDeps } from "./platform-accounts";
 import type { SidePicklists } from "../schemas/connection-picklists";
 
@@ -47,7 +49,8 @@ export async function connectionPicklists(
     }
     try {
       const found = stored || (await refreshPicklists(deps, scopeOf({ orgId: row.orgId }), row.platformAccountId));
-      return { ...base, state: "ready", ...found };
+      // A side of the caller's own organisation (both, on an internal connection) shows everything.
+      return { ...base, state: "ready", ...found, picklists: base.mine ? found.picklists : partnerPicklists(found.picklists) };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       return { ...base, state: "failed", reason: err.message };

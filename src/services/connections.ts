@@ -5,7 +5,7 @@
 import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { connections, connectionSides, organisations, platformAccounts } from "../db/schema";
+import { connections, connectionSides, organisations, platformAccounts, webhookSecrets } from "../db/schema";
 import { sha256Hex } from "../crypto/hash";
 import { newId, randomBase32 } from "../lib/ids";
 import { addSeconds, nowIso } from "../lib/time";
@@ -20,6 +20,7 @@ import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "
 import { assertSafeNames } from "../lib/safe-keys";
 import { auditEntry, type AuditInput } from "./audit";
 import { childSettingIssues } from "./child-settings-checks";
+import { normaliseCode } from "./invitations";
 
 type ConnectionRow = typeof connections.$inferSelect;
 type SideRow = typeof connectionSides.$inferSelect;
@@ -40,10 +41,6 @@ function newVerificationCode(): string {
   return (randomBase32(16).toUpperCase().match(/.{4}/g) ?? []).join("-");
 }
 
-/** The form that is hashed: upper case, no separators, the letters people confuse with digits mapped. */
-function normaliseCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, "").replace(/[IL]/g, "1").replace(/O/g, "0");
-}
 
 // ---- reading ----------------------------------------------------------------------------
 
@@ -101,6 +98,7 @@ export function connectionView(scope: OrgScope, { row, sides, mySides }: Visible
     settings: connectionSettingsSchema.parse(JSON.parse(row.settings)),
     automaticEnabled: row.automaticEnabled,
     initialSyncCompletedAt: row.initialSyncCompletedAt,
+    endedAt: row.endedAt,
     sides: sides.map((s) => sideView(s, mySides.includes(s.side))),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -187,6 +185,7 @@ export async function createConnection(
     internal,
     invitationCodeHash: code ? await sha256Hex(normaliseCode(code)) : null,
     invitationExpiresAt: code ? addSeconds(now, INVITATION_SECONDS) : null,
+    invitationClaimedByOrgId: null,
     automaticEnabled: false,
     billingOrgId: null,
     initialSyncCompletedAt: null,
@@ -194,6 +193,7 @@ export async function createConnection(
     manualCooldownSeconds: settings.manualCooldownSeconds,
     lastManualRunAt: null,
     lastCheckedAt: null,
+    endedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -212,7 +212,10 @@ export async function createConnection(
 export async function acceptConnection(db: Db, actor: Principal, input: { code: string; platformAccountId: string }, ip?: string | null): Promise<ConnectionView> {
   const hash = await sha256Hex(normaliseCode(input.code));
   const [row] = await db.select().from(connections).where(and(eq(connections.invitationCodeHash, hash), eq(connections.status, "pending"))).limit(1);
-  if (!row) throw new ApiError("not_found", "No pending connection has this verification code. Check the code with your partner.");
+  // A code someone signed up with is that new organisation's alone to accept.
+  if (!row || (row.invitationClaimedByOrgId && row.invitationClaimedByOrgId !== actor.orgId)) {
+    throw new ApiError("not_found", "No pending connection has this verification code. Check the code with your partner.");
+  }
   if (row.createdByOrgId === actor.orgId) {
     throw new ApiError(
       "conflict",
@@ -227,7 +230,7 @@ export async function acceptConnection(db: Db, actor: Principal, input: { code: 
   const [, sideUpdate] = await db.batch([
     db
       .update(connections)
-      .set({ status: "active", invitationCodeHash: null, invitationExpiresAt: null, updatedAt: now })
+      .set({ status: "active", invitationCodeHash: null, invitationExpiresAt: null, invitationClaimedByOrgId: null, updatedAt: now })
       .where(and(eq(connections.id, row.id), eq(connections.invitationCodeHash, hash))),
     db
       .update(connectionSides)
@@ -309,6 +312,7 @@ export async function updateConnection(
 ): Promise<ConnectionView> {
   const scope = scopeOf(actor);
   const visible = await findVisibleConnection(db, scope, id);
+  refuseEnded(visible.row);
   const now = nowIso();
   const changes: Partial<ConnectionRow> = { updatedAt: now };
   if (input.name !== undefined) changes.name = input.name;
@@ -358,6 +362,32 @@ export async function updateConnection(
     ...connectionAudit(db, actor, visible.orgIds, { action: "connection.updated", targetType: "connection", targetId: id, details }, ip),
   ]);
   return getConnection(db, scope, id);
+}
+
+/** An ended connection keeps its history and nothing else: it is neither changed nor synced again. */
+export function refuseEnded(row: Pick<ConnectionRow, "endedAt">): void {
+  if (row.endedAt) throw new ApiError("conflict", `This connection ended on ${row.endedAt.slice(0, 10)}: it no longer syncs or changes; its links and history stay readable.`);
+}
+
+/**
+ * One organisation leaves a connection with a partner: sync stops for good, its side lets go of
+ * its platform account (which it may then delete) and webhook secrets, and both organisations
+ * keep reading the links and history. The partner's log and connection page say it ended.
+ */
+export async function leaveConnection(db: Db, actor: Principal, id: string, ip?: string | null): Promise<ConnectionView> {
+  const visible = await findVisibleConnection(db, scopeOf(actor), id);
+  refuseEnded(visible.row);
+  if (visible.row.internal || visible.orgIds.length < 2) {
+    throw new ApiError("conflict", "This connection has no partner organisation to leave: delete it instead.");
+  }
+  const now = nowIso();
+  await db.batch([
+    db.update(connections).set({ status: "paused", automaticEnabled: false, endedAt: now, updatedAt: now }).where(eq(connections.id, id)),
+    db.update(connectionSides).set({ platformAccountId: null, updatedAt: now }).where(and(eq(connectionSides.connectionId, id), eq(connectionSides.orgId, actor.orgId))),
+    db.delete(webhookSecrets).where(and(eq(webhookSecrets.connectionId, id), inArray(webhookSecrets.side, visible.mySides))),
+    ...connectionAudit(db, actor, visible.orgIds, { action: "connection.left", targetType: "connection", targetId: id, details: { name: visible.row.name } }, ip),
+  ]);
+  return getConnection(db, scopeOf(actor), id);
 }
 
 export async function deleteConnection(db: Db, actor: Principal, id: string, ip?: string | null): Promise<void> {

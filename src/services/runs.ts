@@ -2,7 +2,7 @@
 import { and, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { connectionSides, runItems, syncRuns } from "../db/schema";
-import { findVisibleConnection } from "./connections";
+import { findVisibleConnection, refuseEnded } from "./connections";
 import { ticketPageLinker } from "./ticket-pages";
 import { ApiError, notFound } from "../api/error-codes";
 import type { OrgScope, Principal } from "../auth/principal";
@@ -35,6 +35,7 @@ export async function startRun(
 ): Promise<Extract<RunAnswer, { kind: "queued" | "planned" }>> {
   const connection = await visibleConnection(db, { orgId: actor.orgId } as OrgScope, connectionId);
   if (connection.status === "pending") throw new ApiError("conflict", "The partner has not accepted this connection yet.");
+  refuseEnded(connection);
   const answer = await connectionSyncStub(env, connection.createdByOrgId, connectionId).requestRun({
     connectionId,
     mode: input.mode,

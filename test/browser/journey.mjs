@@ -1,11 +1,14 @@
-// The admin journey of issue 7, as a person would click it: first-run setup → two platform
-// accounts (the demo's simulators) tested → an internal connection → settings and the status
-// and priority mappings (one status deliberately left unpaired) → a manual sync with its
-// progress bar → history → the run detail showing the failing ticket with its advice → the
-// mapping fixed → retry → success.
+// The journey of issues 7 and 16, as people would click it, with two organisations: A
+// (Northwind) sets up, adds its ConnectWise account and creates a connection, getting an
+// invitation link; B (Contoso, on a 390 px phone) opens the link, signs up with its code, adds
+// its ServiceNow account from the accept page, tests it in place and accepts; A sees it active.
+// Each sets only its own side; A maps status and priority (one status deliberately left
+// unpaired) → a manual sync with its progress bar → history → the run detail showing the
+// failing ticket with its advice → the mapping fixed → retry → success; B sees the history too.
 import assert from "node:assert/strict";
 
 const OWNER = { name: "Olivia Owner", email: "olivia@northwind.test", password: "correct horse battery staple" };
+const PARTNER = { organisation: "Contoso", name: "Cara Contoso", email: "cara@contoso.test", password: "plum tractor mosaic lantern" };
 
 /** ConnectWise Service Desk statuses paired with ServiceNow incident states, but for one. */
 const STATUS_PAIRS = { "New": "New", "In Progress": "In Progress", "Resolved": "Resolved", "Closed": "Closed" };
@@ -19,7 +22,7 @@ async function choose(select, text) {
   await select.selectOption(value);
 }
 
-export async function journey({ page, baseUrl, step }) {
+export async function journey({ page, newPage, baseUrl, step }) {
   const origin = new URL(baseUrl).origin;
 
   await step("first-run-setup", async () => {
@@ -57,37 +60,98 @@ export async function journey({ page, baseUrl, step }) {
     }),
   );
 
-  await step("servicenow-account-tested", () =>
-    addAccount("ServiceNow", "Contoso ServiceNow", `${origin}/__sim/servicenow`, async () => {
-      assert.equal(await page.getByLabel("Sign-in method", { exact: true }).inputValue(), "basic");
-      await page.getByLabel("Username", { exact: true }).fill("lockstep.integration");
-      await page.getByLabel("Password", { exact: true }).fill("sn-password");
-    }),
-  );
-
-  let connectionUrl = "";
-  await step("internal-connection-created", async () => {
+  let invitationLink = "";
+  let connection = "";
+  await step("invitation-created", async () => {
     await page.goto("/connections");
     await page.getByRole("link", { name: "New connection" }).click();
     await page.getByLabel("Contract name").fill("Northwind ⇄ Contoso service desk");
     await choose(page.getByLabel("Your platform account"), "Northwind ConnectWise");
-    await choose(page.getByLabel("The other side"), "Contoso ServiceNow");
+    await choose(page.getByLabel("The other side"), "A partner organisation");
     await page.getByRole("button", { name: "Create connection" }).click();
-    await page.getByRole("heading", { name: /Northwind ⇄ Contoso service desk/ }).waitFor();
-    connectionUrl = new URL(page.url()).pathname;
+    await page.getByRole("heading", { name: "Invitation created" }).waitFor();
+    invitationLink = (await page.getByLabel("Invitation link").innerText()).trim();
+    assert.match(invitationLink, /\/accept\?code=[0-9A-Z-]{19}$/);
+    await page.screenshot({ path: "artifacts/browser/03a-invitation-link.png", fullPage: true });
+    await page.getByRole("link", { name: "Set up your side meanwhile" }).click();
+    connection = new URL(page.url()).pathname.replace(/\/settings$/, "");
   });
-  const connection = connectionUrl.replace(/\/settings$/, "");
 
-  await step("settings-both-sides", async () => {
-    // Source: only the Service Desk board's tickets are synced.
-    await page.goto(`${connection}/settings?side=source`);
+  // B: the partner, on its phone, with its own cookies.
+  const partner = await newPage({ width: 390, height: 844 });
+  await step("partner-opens-invitation", async () => {
+    await partner.goto(invitationLink);
+    await partner.getByRole("heading", { name: /Northwind MSP invites you to “Northwind ⇄ Contoso service desk”/ }).waitFor();
+    await partner.getByText("Not your companies, people, accounts or credentials").waitFor();
+    await partner.getByRole("link", { name: "Sign in to accept" }).waitFor();
+    // The same page at desktop width, for the record.
+    await partner.setViewportSize({ width: 1280, height: 900 });
+    await partner.screenshot({ path: "artifacts/browser/04a-partner-opens-invitation-desktop.png", fullPage: true });
+    await partner.setViewportSize({ width: 390, height: 844 });
+  }, partner);
+
+  await step("partner-signs-up", async () => {
+    await partner.getByLabel("Organisation name").fill(PARTNER.organisation);
+    await partner.getByLabel("Your name").fill(PARTNER.name);
+    await partner.getByLabel("Email").fill(PARTNER.email);
+    await partner.getByLabel("Password").fill(PARTNER.password);
+    await partner.getByRole("button", { name: "Create organisation" }).click();
+    await partner.getByRole("heading", { name: "Your organisation is ready" }).waitFor();
+  }, partner);
+
+  await step("partner-accept-page-without-account", async () => {
+    await partner.getByRole("link", { name: /Next: connect your platform and accept Northwind MSP's invitation/ }).click();
+    await partner.getByRole("heading", { name: "Accept a connection" }).waitFor();
+    await partner.getByRole("heading", { name: "1. Add your platform account" }).waitFor();
+  }, partner);
+
+  await step("partner-adds-servicenow-account", async () => {
+    await partner.getByRole("link", { name: "Add a platform account" }).click();
+    await partner.getByRole("link", { name: "ServiceNow" }).click();
+    await partner.getByLabel("Name").first().fill("Contoso ServiceNow");
+    await partner.getByLabel("Base URL").fill(`${origin}/__sim/servicenow`);
+    assert.equal(await partner.getByLabel("Sign-in method", { exact: true }).inputValue(), "basic");
+    await partner.getByLabel("Username", { exact: true }).fill("lockstep.integration");
+    await partner.getByLabel("Password", { exact: true }).fill("sn-password");
+    await partner.getByRole("button", { name: "Save account" }).click();
+    // Back on the accept page, the invitation still explained.
+    await partner.getByText("Contoso ServiceNow saved. Test its connection below.").waitFor();
+    await partner.getByRole("heading", { name: /Northwind MSP invites you/ }).waitFor();
+  }, partner);
+
+  await step("partner-tests-account-in-place", async () => {
+    await partner.getByRole("button", { name: "Test connection" }).click();
+    await partner.getByText("Connection tested").first().waitFor();
+    assert.match(partner.url(), /\/connections\/accept\?code=/);
+  }, partner);
+
+  await step("partner-accepts", async () => {
+    await choose(partner.getByLabel("Your platform account"), "Contoso ServiceNow");
+    await partner.getByRole("button", { name: "Accept connection" }).click();
+    await partner.getByText("You joined “Northwind ⇄ Contoso service desk”").waitFor();
+  }, partner);
+
+  await step("inviter-sees-it-active", async () => {
+    await page.goto(connection);
+    await page.getByText("Contoso accepted the connection").waitFor();
+    await page.locator("h1 .badge", { hasText: "Active" }).waitFor();
+  });
+
+  await step("partner-sets-its-side-only", async () => {
+    // Target: where created incidents land, with what status and priority; B's side alone.
+    await partner.goto(`${connection}/settings`);
+    assert.equal(await partner.getByRole("link", { name: "Source side" }).count(), 0, "the partner's side is not offered");
+    await choose(partner.locator("#side-settings").getByLabel(/^Status/), "New");
+    await choose(partner.locator("#side-settings").getByLabel(/^Priority/), "Low");
+    await partner.getByRole("button", { name: "Save your side" }).click();
+    await partner.locator(".flash-success").waitFor();
+  }, partner);
+
+  await step("inviter-sets-its-side-only", async () => {
+    // Source: only the Service Desk board's tickets are synced; A's side alone.
+    await page.goto(`${connection}/settings`);
+    assert.equal(await page.getByRole("link", { name: "Target side" }).count(), 0, "the partner's side is not offered");
     await page.getByRole("group", { name: "Boards / queues / groups" }).getByLabel("Service Desk", { exact: true }).check();
-    await page.getByRole("button", { name: "Save your side" }).click();
-    await page.locator(".flash-success").waitFor();
-    // Target: where created incidents land, with what status and priority.
-    await page.getByRole("link", { name: "Target side" }).click();
-    await choose(page.locator("#side-settings").getByLabel(/^Status/), "New");
-    await choose(page.locator("#side-settings").getByLabel(/^Priority/), "Low");
     await page.getByRole("button", { name: "Save your side" }).click();
     await page.locator(".flash-success").waitFor();
     // No cooldown, so that the retry after fixing the mapping may start at once.
@@ -130,10 +194,10 @@ export async function journey({ page, baseUrl, step }) {
     // The bar is there while the run waits or goes, then the polled card shows the result.
     const bar = page.locator("#sync-state progress");
     await bar.waitFor({ state: "attached" });
-    await page.screenshot({ path: "artifacts/browser/07a-progress-bar.png", fullPage: true });
+    await page.screenshot({ path: "artifacts/browser/14a-progress-bar.png", fullPage: true });
     // The bar moves: polled every second, it counts tickets done of the total.
     await page.locator("#sync-state label", { hasText: /: [1-9]\d* of \d+ tickets/ }).waitFor();
-    await page.screenshot({ path: "artifacts/browser/07b-progress-bar-moving.png", fullPage: true });
+    await page.screenshot({ path: "artifacts/browser/14b-progress-bar-moving.png", fullPage: true });
     await page.locator("#sync-state").getByText("Last run:").waitFor({ timeout: 60_000 });
     await page.locator("#sync-state progress").waitFor({ state: "detached" });
     await page.locator("#sync-state .badge.run-partial").waitFor();
@@ -216,4 +280,12 @@ export async function journey({ page, baseUrl, step }) {
     assert.equal(await page.locator(`#chart-synced rect[data-day="${today}"]`).getAttribute("data-value"), String(totals.synced));
     assert.equal(await page.locator(`#chart-failed rect[data-day="${today}"]`).getAttribute("data-value"), String(totals.failed));
   });
+
+  await step("partner-sees-the-history", async () => {
+    await partner.goto("/runs");
+    await partner.getByRole("heading", { name: "Sync history" }).waitFor();
+    await partner.locator("table.runs tbody tr").first().getByText(/\d+ created/).waitFor();
+    await partner.goto(connection);
+    await partner.getByText("Your organisation accepted the connection").waitFor();
+  }, partner);
 }

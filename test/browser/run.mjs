@@ -24,41 +24,47 @@ let browser;
 let failed = false;
 try {
   browser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox"] });
-  const context = await browser.newContext({ baseURL: app.baseUrl, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error on ${page.url()}: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
-  page.on("requestfailed", (request) => {
-    // A navigation that replaces a page cancels its pending polls: that is not a failure.
-    if (request.failure()?.errorText === "net::ERR_ABORTED") return;
-    problems.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
-  });
-  // Destructive actions ask with window.confirm: the journey accepts each, and the log says so.
-  page.on("dialog", async (dialog) => {
-    console.log(`  confirm: ${dialog.message()}`);
-    await dialog.accept();
-  });
+  // Each organisation has its own browser context (its own cookies): A at desktop size, B (the
+  // partner, who may well open the invitation link on a phone) at 390 px.
+  const watch = (page) => {
+    page.setDefaultTimeout(20_000);
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console error on ${page.url()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
+    page.on("requestfailed", (request) => {
+      // A navigation that replaces a page cancels its pending polls: that is not a failure.
+      if (request.failure()?.errorText === "net::ERR_ABORTED") return;
+      problems.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
+    });
+    // Destructive actions ask with window.confirm: the journey accepts each, and the log says so.
+    page.on("dialog", async (dialog) => {
+      console.log(`  confirm: ${dialog.message()}`);
+      await dialog.accept();
+    });
+    return page;
+  };
+  const newPage = async (viewport = { width: 1280, height: 900 }) => watch(await (await browser.newContext({ baseURL: app.baseUrl, viewport })).newPage());
+  const page = await newPage();
 
   let n = 0;
-  const step = async (name, work) => {
+  /** A step of the journey; its screenshot is of `shot` (B's page for B's steps). */
+  const step = async (name, work, shot = page) => {
     n += 1;
     const label = `${String(n).padStart(2, "0")}-${name}`;
     const started = Date.now();
     try {
       await work();
     } finally {
-      await page.screenshot({ path: path.join(ARTIFACTS, `${label}.png`), fullPage: true }).catch(() => undefined);
+      await shot.screenshot({ path: path.join(ARTIFACTS, `${label}.png`), fullPage: true }).catch(() => undefined);
     }
     if (problems.length) throw new Error(`step ${label}:\n  ${problems.join("\n  ")}`);
     console.log(`✓ ${label} (${Date.now() - started} ms)`);
   };
-  await journey({ page, baseUrl: app.baseUrl, step });
+  await journey({ page, newPage, baseUrl: app.baseUrl, step });
   console.log(`\nBrowser journey passed; screenshots in ${path.relative(ROOT, ARTIFACTS)}/`);
 } catch (error) {
   failed = true;

@@ -5,6 +5,9 @@ import type { ConnectionView } from "../../src/schemas/connection-views";
 import type { PlatformAccountView } from "../../src/services/platform-accounts";
 import { ConnectionTabs } from "../components/connection-tabs";
 import { CsrfField, Field, FormError, SelectField, type FieldErrors } from "../components/form";
+import type { Invitation } from "../../src/services/invitations";
+import { InvitationSummary } from "./signup";
+import { TestBadge } from "./platform-accounts";
 
 export type PlatformLabels = Record<string, string>;
 
@@ -21,7 +24,8 @@ function sideLabel(side: ConnectionView["sides"][number], labels: PlatformLabels
   return [side.mine && side.account ? side.account.name : side.organisation, platform].filter(Boolean).join(" · ");
 }
 
-export function StatusBadge({ connection }: { connection: Pick<ConnectionView, "status" | "automaticEnabled"> }) {
+export function StatusBadge({ connection }: { connection: Pick<ConnectionView, "status" | "automaticEnabled"> & { endedAt?: string | null } }) {
+  if (connection.endedAt) return <span class="badge badge-status-paused">Ended</span>;
   const text = connection.status === "pending" ? "Waiting for partner" : connection.status === "paused" ? "Paused" : connection.automaticEnabled ? "Automatic sync on" : "Active";
   return <span class={`badge badge-status-${connection.status}`}>{text}</span>;
 }
@@ -162,11 +166,14 @@ export function NewConnectionPage({
   );
 }
 
-export function InvitationCreatedPage({ connection, code }: { connection: ConnectionView; code: string }) {
+export function InvitationCreatedPage({ connection, code, origin }: { connection: ConnectionView; code: string; origin: string }) {
+  const link = `${origin}/accept?code=${encodeURIComponent(code)}`;
   return (
     <section class="card narrow success">
       <h1>Invitation created</h1>
-      <p>Give this verification code to your partner. They accept it under Connections › Accept a connection and choose their own platform account.</p>
+      <p>Send your partner this link. It says who invites them and to what, lets them sign in or create their organisation, add their own platform account and accept.</p>
+      <pre class="secret" aria-label="Invitation link">{link}</pre>
+      <p>Or give them the verification code, to type under Connections › Accept a connection:</p>
       <pre class="secret" aria-label="Verification code">{code}</pre>
       <p class="help">It is shown only now and expires {when(connection.invitationExpiresAt)}. Lost it? Delete the connection and create a new one.</p>
       <p>
@@ -183,6 +190,7 @@ export function AcceptConnectionPage({
   values = {},
   errors = {},
   message,
+  invitation,
 }: {
   csrf: string;
   accounts: PlatformAccountView[];
@@ -190,22 +198,52 @@ export function AcceptConnectionPage({
   values?: Record<string, string | undefined>;
   errors?: FieldErrors;
   message?: string | undefined;
+  /** What the code in the link invites to, when it is one this organisation can accept. */
+  invitation?: Invitation | null | undefined;
 }) {
+  const here = `/connections/accept${values["code"] ? `?code=${encodeURIComponent(values["code"])}` : ""}`;
+  const addAccount = `/platform-accounts/new?next=${encodeURIComponent(here)}`;
   return (
-    <section class="card narrow">
+    <section class="narrow">
       <h1>Accept a connection</h1>
+      {invitation ? <InvitationSummary invitation={invitation} labels={labels} /> : null}
       {accounts.length === 0 ? (
-        <NoAccountYet />
+        <div class="card">
+          <h2>1. Add your platform account</h2>
+          <p>The ticketing platform your side of the connection uses. Its credentials stay with your organisation.</p>
+          <p><a class="button primary" href={addAccount}>Add a platform account</a></p>
+        </div>
       ) : (
         <>
-          <p>Your partner created the connection and gave you a verification code. Your account takes the side they left open.</p>
-          <FormError message={message} />
-          <form method="post" action="/connections/accept">
-            <CsrfField token={csrf} />
-            <Field name="code" label="Verification code" value={values["code"]} errors={errors} required autocomplete="off" help="For example ABCD-EFGH-JKMN-PQRS. Dashes and case do not matter." />
-            <SelectField name="platformAccountId" label="Your platform account" options={accountOptions(accounts, labels)} value={values["platformAccountId"]} errors={errors} />
-            <button type="submit" class="primary">Accept connection</button>
-          </form>
+          <div class="card">
+            <h2>1. Your platform account</h2>
+            <ul class="accounts">
+              {accounts.map((a) => (
+                <li>
+                  <strong>{a.name}</strong> <span class="muted">{labels[a.platform] ?? a.platform}</span>{" "}
+                  <span id={`test-${a.id}`}>
+                    <TestBadge result={a.lastTest} />
+                  </span>
+                  <form method="post" action={`/platform-accounts/${a.id}/test`} hx-post={`/platform-accounts/${a.id}/test`} hx-target={`#test-${a.id}`} hx-swap="innerHTML" class="inline">
+                    <CsrfField token={csrf} />
+                    <button type="submit">Test connection</button>
+                  </form>
+                </li>
+              ))}
+            </ul>
+            <p><a href={addAccount}>Add another platform account</a></p>
+          </div>
+          <div class="card">
+            <h2>2. Accept</h2>
+            <p>{invitation ? `Your account takes the side ${invitation.invitedBy} left open.` : "Your partner created the connection and gave you a verification code. Your account takes the side they left open."}</p>
+            <FormError message={message} />
+            <form method="post" action="/connections/accept">
+              <CsrfField token={csrf} />
+              <Field name="code" label="Verification code" value={values["code"]} errors={errors} required autocomplete="off" help="For example ABCD-EFGH-JKMN-PQRS. Dashes and case do not matter." />
+              <SelectField name="platformAccountId" label="Your platform account" options={accountOptions(accounts, labels)} value={values["platformAccountId"]} errors={errors} />
+              <button type="submit" class="primary">Accept connection</button>
+            </form>
+          </div>
         </>
       )}
     </section>
@@ -221,6 +259,7 @@ export function ConnectionOverviewPage({
   csrf,
   steps,
   errors = {},
+  notices = [],
 }: {
   principal: Principal;
   connection: ConnectionView;
@@ -228,6 +267,8 @@ export function ConnectionOverviewPage({
   csrf: string;
   steps: SetupStep[];
   errors?: FieldErrors;
+  /** What happened to the connection lately that both organisations should know (it was accepted, left). */
+  notices?: string[];
 }) {
   const canAdmin = principal.role !== "viewer";
   return (
@@ -237,6 +278,11 @@ export function ConnectionOverviewPage({
       </h1>
       <ConnectionTabs connectionId={connection.id} active="overview" />
       {connection.internal ? <p class="lead">An internal connection between two of your organisation's accounts.</p> : null}
+      {notices.map((notice) => (
+        <p class="flash flash-info" role="status">
+          {notice}
+        </p>
+      ))}
       <div class="card">
         <h2>Sides</h2>
         <table class="table">
@@ -279,11 +325,23 @@ export function ConnectionOverviewPage({
       {canAdmin ? (
         <div class="card">
           <h2>Manage</h2>
-          <form method="post" action={`/connections/${connection.id}`} class="inline-fields">
-            <CsrfField token={csrf} />
-            <Field name="name" label="Contract name" value={connection.name} errors={errors} required help="Both organisations see this name." />
-            <button type="submit">Rename</button>
-          </form>
+          {connection.endedAt ? null : (
+            <form method="post" action={`/connections/${connection.id}`} class="inline-fields">
+              <CsrfField token={csrf} />
+              <Field name="name" label="Contract name" value={connection.name} errors={errors} required help="Both organisations see this name." />
+              <button type="submit">Rename</button>
+            </form>
+          )}
+          {!connection.internal && !connection.endedAt && connection.sides.every((s) => s.organisation) ? (
+            <form
+              method="post"
+              action={`/connections/${connection.id}/leave`}
+              data-confirm={`Leave “${connection.name}”? Nothing syncs any more, for good; your platform account is let go of (you may then delete it) and your webhook secrets are erased. Both organisations keep reading its links and history, and your partner is told.`}
+            >
+              <CsrfField token={csrf} />
+              <button type="submit" class="danger">Leave connection</button>
+            </form>
+          ) : null}
           <form
             method="post"
             action={`/connections/${connection.id}/delete`}

@@ -23,6 +23,16 @@ export function AccountPage({ principal, csrf, errors = {}, message }: { princip
         <Field name="newPassword" label="New password" type="password" errors={errors} required autocomplete="new-password" help={NEW_PASSWORD_HELP} />
         <button type="submit" class="primary">Change password</button>
       </form>
+      {principal.role === "owner" ? (
+        <>
+          <h2>Your organisation</h2>
+          <p>
+            <a class="button danger" href="/organisation/delete">
+              Delete {principal.orgName}…
+            </a>
+          </p>
+        </>
+      ) : null}
     </section>
   );
 }

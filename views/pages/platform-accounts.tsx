@@ -42,14 +42,17 @@ export function TestBadge({ result }: { result: PlatformAccountView["lastTest"] 
   return <span class={result.ok ? "ok" : "bad"}>{result.ok ? "Connection tested" : "Test failed"}</span>;
 }
 
-export function ChoosePlatformPage({ platforms }: { platforms: PlatformChoice[] }) {
+/** `next`: where to go once the account is saved (the accept page, when a partner is joining). */
+const withNext = (next: string | undefined) => (next ? `&next=${encodeURIComponent(next)}` : "");
+
+export function ChoosePlatformPage({ platforms, next }: { platforms: PlatformChoice[]; next?: string | undefined }) {
   return (
     <section class="card narrow">
       <h1>Add a platform account</h1>
       <p>Which platform?</p>
       <ul class="choices">
         {platforms.map((p) => (
-          <li><a class="button" href={`/platform-accounts/new?platform=${encodeURIComponent(p.key)}`}>{p.label}</a></li>
+          <li><a class="button" href={`/platform-accounts/new?platform=${encodeURIComponent(p.key)}${withNext(next)}`}>{p.label}</a></li>
         ))}
       </ul>
     </section>
@@ -75,6 +78,7 @@ export function AccountFormPage({
   values = {},
   errors = {},
   message,
+  next,
 }: {
   csrf: string;
   platform: PlatformChoice;
@@ -84,6 +88,7 @@ export function AccountFormPage({
   values?: AccountFormValues;
   errors?: FieldErrors;
   message?: string;
+  next?: string | undefined;
 }) {
   return (
     <section class="card narrow" id="account-form">
@@ -92,6 +97,7 @@ export function AccountFormPage({
       <form method="post" action="/platform-accounts">
         <CsrfField token={csrf} />
         <input type="hidden" name="platform" value={platform.key} />
+        {next ? <input type="hidden" name="next" value={next} /> : null}
         <Field name="name" label="Name" value={values.name} errors={errors} required help="How you will recognise it, e.g. “Acme ServiceNow”." />
         <Field name="baseUrl" label="Base URL" type="url" value={values.baseUrl} errors={errors} required help={help["baseUrl"] ?? "The address you sign in to the platform at, starting with https://."} />
         <fieldset>
@@ -103,7 +109,7 @@ export function AccountFormPage({
             values={values.credentials}
             errors={errors}
             help={help}
-            switchVariant={variantSwitch("/platform-accounts/new", "#account-form", credentialFields, ["platform", "name", "baseUrl"])}
+            switchVariant={variantSwitch("/platform-accounts/new", "#account-form", credentialFields, ["platform", "name", "baseUrl", ...(next ? ["next"] : [])])}
           />
         </fieldset>
         {settingFields.length ? (

@@ -18,7 +18,9 @@ export const connectionPicklistsApi = new Hono<AppEnv>()
       description:
         "Statuses, priorities, boards/queues/groups, types, companies, note types, custom fields, members and work roles of each " +
         "side, from the cache (read from the platform on first use), so that value pairs can name the partner's values too. " +
-        "A side that cannot be read has `state: failed` and the reason.",
+        "A side that cannot be read has `state: failed` and the reason. Of a partner organisation's side only statuses, " +
+        "priorities, ticket types and custom field definitions are shown; its boards, companies, note types, members and " +
+        "work roles are empty lists: they stay with the partner.",
       tags,
       access: "viewer",
       responses: { 200: { description: "Each side's picklists or why they are missing.", schema: connectionPicklistsSchema } },

@@ -9,9 +9,10 @@ import { scopeOf } from "../../auth/principal";
 import { pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
 import { acceptConnectionSchema, createConnectionSchema } from "../../schemas/connections";
-import { acceptConnection, createConnection, deleteConnection, getConnection, listConnections, updateConnection } from "../../services/connections";
+import { acceptConnection, createConnection, deleteConnection, getConnection, leaveConnection, listConnections, updateConnection } from "../../services/connections";
 import { connectionViewSchema, createdConnectionSchema, listConnectionsQuerySchema, updateConnectionSchema } from "../../schemas/connection-views";
 import { connectionLinksApi } from "./connections-links";
+import { emailAcceptance } from "../../services/connection-emails";
 import { connectionMappingsApi } from "./connections-mappings";
 import { connectionPicklistsApi } from "./connections-picklists";
 
@@ -57,7 +58,12 @@ export const connectionsApi = new Hono<AppEnv>()
       errors: ["conflict"],
     }),
     jsonBody(acceptConnectionSchema),
-    async (c) => c.json(await acceptConnection(c.get("db"), c.get("principal")!, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP")))),
+    async (c) => {
+      const principal = c.get("principal")!;
+      const connection = await acceptConnection(c.get("db"), principal, c.req.valid("json"), ip(c.req.header("CF-Connecting-IP")));
+      await emailAcceptance(c.env, c.get("db"), connection.id, principal.orgName);
+      return c.json(connection);
+    },
   )
   .get(
     "/connections/:id",
@@ -97,6 +103,22 @@ export const connectionsApi = new Hono<AppEnv>()
       await deleteConnection(c.get("db"), c.get("principal")!, c.req.valid("param").id, ip(c.req.header("CF-Connecting-IP")));
       return c.body(null, 204);
     },
+  )
+  .post(
+    "/connections/:id/leave",
+    describe({
+      summary: "Leave a connection",
+      description:
+        "Your organisation leaves a connection with a partner: nothing syncs any more (for good), your side lets go of its platform " +
+        "account and webhook secrets, and both organisations keep reading its links and run history. The partner's log and connection " +
+        "page say it ended. An internal connection has no partner: delete it instead.",
+      tags,
+      access: "admin",
+      responses: { 200: { description: "The ended connection.", schema: connectionViewSchema } },
+      errors: ["conflict"],
+    }),
+    params(idParamSchema),
+    async (c) => c.json(await leaveConnection(c.get("db"), c.get("principal")!, c.req.valid("param").id, ip(c.req.header("CF-Connecting-IP")))),
   )
   .route("/", connectionMappingsApi)
   .route("/", connectionPicklistsApi)

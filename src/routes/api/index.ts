@@ -6,6 +6,8 @@ import { buildOpenApiDocument, describe } from "../../api/openapi";
 import { hooks } from "../hooks";
 import { writesNeedAdmin } from "../../auth/authenticate";
 import { setupApi } from "./setup";
+import { signupApi } from "./signup";
+import { organisationApi } from "./organisation";
 import { usersApi } from "./users";
 import { accountApi } from "./account";
 import { apiTokensApi } from "./api-tokens";
@@ -31,7 +33,9 @@ const routes = new Hono<AppEnv>()
   .route("/", accountApi)
   .use(writesNeedAdmin)
   .route("/", setupApi)
+  .route("/", signupApi)
   .route("/", usersApi)
+  .route("/", organisationApi)
   .route("/", apiTokensApi)
   .route("/", auditLogApi)
   .route("/", platformAccountsApi)

@@ -8,8 +8,11 @@ import { connectors } from "../../connectors/registry";
 import { acceptConnectionSchema, createConnectionSchema } from "../../schemas/connections";
 import type { ConnectionView } from "../../schemas/connection-views";
 import { nameSchema } from "../../schemas/common";
-import { acceptConnection, createConnection, deleteConnection, getConnection, listConnections, updateConnection } from "../../services/connections";
+import { acceptConnection, createConnection, deleteConnection, getConnection, leaveConnection, listConnections, updateConnection } from "../../services/connections";
 import { listMappings } from "../../services/field-mappings";
+import { findInvitation } from "../../services/invitations";
+import { connectionNotices } from "../../services/connection-notices";
+import { emailAcceptance } from "../../services/connection-emails";
 import { listAccounts } from "../../services/platform-accounts";
 import { AcceptConnectionPage, ConnectionOverviewPage, ConnectionsPage, InvitationCreatedPage, NewConnectionPage, type SetupStep } from "../../../views/pages/connections";
 import { lastString, readFormBody } from "../../lib/form-body";
@@ -22,6 +25,14 @@ const ACTIVE = "/connections";
 
 async function myAccounts(c: Context<AppEnv>) {
   return (await listAccounts(c.get("db"), scopeOf(signedIn(c)), { limit: 200 })).data;
+}
+
+/** What the code invites to, when the signed-in organisation may accept it (not its own, not expired). */
+async function acceptableInvitation(c: Context<AppEnv>, code: string | undefined) {
+  const invitation = code ? await findInvitation(c.get("db"), code) : null;
+  const orgId = signedIn(c).orgId;
+  if (!invitation || invitation.expired || invitation.invitingOrgId === orgId) return null;
+  return invitation.claimedByOrgId && invitation.claimedByOrgId !== orgId ? null : invitation;
 }
 
 /** What is left to do before tickets flow, each step linking to the page that does it. */
@@ -64,7 +75,15 @@ async function overview(c: Context<AppEnv>, id: string, extra: { errors?: Record
   return render(
     c,
     connection.name,
-    <ConnectionOverviewPage principal={principal} connection={connection} labels={platformLabels} csrf={csrfFor(c)} steps={await setupSteps(c, connection)} errors={extra.errors} />,
+    <ConnectionOverviewPage
+      principal={principal}
+      connection={connection}
+      labels={platformLabels}
+      csrf={csrfFor(c)}
+      steps={await setupSteps(c, connection)}
+      errors={extra.errors}
+      notices={await connectionNotices(c.get("db"), scopeOf(principal), id)}
+    />,
     { active: ACTIVE, status: extra.status ?? 200 },
   );
 }
@@ -94,28 +113,43 @@ export const connectionPages = new Hono<AppEnv>()
         return redirectWithFlash(c, `/connections/${created.id}/settings`, { kind: "success", message: "Internal connection created. Choose each side's defaults next." });
       }
       // The code exists only in this answer: show it now rather than redirect.
-      return render(c, "Invitation created", <InvitationCreatedPage connection={created} code={created.verificationCode} />, { active: ACTIVE, status: 201 });
+      return render(c, "Invitation created", <InvitationCreatedPage connection={created} code={created.verificationCode} origin={new URL(c.req.url).origin} />, { active: ACTIVE, status: 201 });
     } catch (err) {
       const errors = fieldErrorsOf(err);
       if (errors) return again(errors);
       return again({}, actionableMessage(err));
     }
   })
-  .get("/connections/accept", requireRole("admin"), async (c) =>
-    render(c, "Accept a connection", <AcceptConnectionPage csrf={csrfFor(c)} accounts={await myAccounts(c)} labels={platformLabels} values={{ code: c.req.query("code") }} />, { active: ACTIVE }),
-  )
+  .get("/connections/accept", requireRole("admin"), async (c) => {
+    const code = c.req.query("code");
+    return render(
+      c,
+      "Accept a connection",
+      <AcceptConnectionPage csrf={csrfFor(c)} accounts={await myAccounts(c)} labels={platformLabels} values={{ code }} invitation={await acceptableInvitation(c, code)} />,
+      { active: ACTIVE },
+    );
+  })
   .post("/connections/accept", requireRole("admin"), async (c) => {
     const parsed = await parseForm(c, acceptConnectionSchema);
     const again = async (errors: Record<string, string>, message?: string) =>
       render(
         c,
         "Accept a connection",
-        <AcceptConnectionPage csrf={csrfFor(c)} accounts={await myAccounts(c)} labels={platformLabels} values={parsed.ok ? parsed.data : parsed.raw} errors={errors} message={message ?? "Please correct the fields below."} />,
+        <AcceptConnectionPage
+          csrf={csrfFor(c)}
+          accounts={await myAccounts(c)}
+          labels={platformLabels}
+          values={parsed.ok ? parsed.data : parsed.raw}
+          errors={errors}
+          message={message ?? "Please correct the fields below."}
+          invitation={await acceptableInvitation(c, parsed.ok ? parsed.data.code : parsed.raw["code"])}
+        />,
         { active: ACTIVE, status: 400 },
       );
     if (!parsed.ok) return again(parsed.errors);
     try {
       const connection = await acceptConnection(c.get("db"), signedIn(c), parsed.data, ip(c));
+      await emailAcceptance(c.env, c.get("db"), connection.id, signedIn(c).orgName);
       return redirectWithFlash(c, `/connections/${connection.id}/settings`, { kind: "success", message: `You joined “${connection.name}”. Choose your side's defaults next.` });
     } catch (err) {
       const errors = fieldErrorsOf(err);
@@ -131,6 +165,11 @@ export const connectionPages = new Hono<AppEnv>()
     if (!name.success) return overview(c, id, { errors: { name: "Is required, at most 200 characters" }, status: 400 });
     await updateConnection(c.get("db"), signedIn(c), id, { name: name.data }, ip(c));
     return redirectWithFlash(c, `/connections/${id}`, { kind: "success", message: "Connection renamed." });
+  })
+  .post("/connections/:id/leave", requireRole("admin"), async (c) => {
+    const id = c.req.param("id");
+    const connection = await leaveConnection(c.get("db"), signedIn(c), id, ip(c));
+    return redirectWithFlash(c, `/connections/${id}`, { kind: "success", message: `You left “${connection.name}”. Its links and history stay readable here.` });
   })
   .post("/connections/:id/delete", requireRole("admin"), async (c) => {
     const id = c.req.param("id");

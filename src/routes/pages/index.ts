@@ -1,12 +1,14 @@
-// The server-rendered pages. Sign-in and setup are public; everything else needs a session.
+// The server-rendered pages. Sign-in, setup, sign-up and the invitation link are public; everything else needs a session.
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { isSetUp } from "../../services/setup";
 import { authPages } from "./auth";
+import { signupPages } from "./signup";
 import { apiTokensPages } from "./api-tokens";
 import { miscPages } from "./misc";
 import { requireSignedIn } from "./render";
 import { usersPages } from "./users";
+import { organisationPages } from "./organisation";
 import { accountPages, resetPasswordPages } from "./passwords";
 import { platformAccountPages } from "./platform-accounts";
 import { connectionPages } from "./connections";
@@ -28,6 +30,7 @@ const signedInPages = new Hono<AppEnv>()
   .use(requireSignedIn)
   .route("/", miscPages)
   .route("/", usersPages)
+  .route("/", organisationPages)
   .route("/", accountPages)
   .route("/", apiTokensPages)
   .route("/", platformAccountPages)
@@ -41,4 +44,4 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", connectionIssuePages)
   .route("/", connectionLinkPages);
 
-export const pages = new Hono<AppEnv>().route("/", authPages).route("/", resetPasswordPages).route("/", signedInPages);
+export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signupPages).route("/", resetPasswordPages).route("/", signedInPages);

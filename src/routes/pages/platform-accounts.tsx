@@ -13,6 +13,7 @@ import { fieldsOf, typedValues, type SchemaField } from "../../../views/componen
 import type { FieldErrors } from "../../../views/components/form";
 import { accountDeps } from "../api/deps";
 import { csrfFor, redirectWithFlash, render, signedIn } from "./render";
+import { safeNext } from "../../auth/safe-next";
 import { formValues, text, type FormValues } from "./form-values";
 
 const labels = Object.fromEntries(Object.entries(connectors).map(([key, c]) => [key, c.facts.label]));
@@ -65,6 +66,12 @@ async function accountPage(c: Context<AppEnv>, id: string, extra: { errors?: Fie
   );
 }
 
+/** A same-site page to return to after saving (e.g. the accept page); anything else is ignored. */
+function nextOf(next: string | null | undefined): string | undefined {
+  const safe = safeNext(next ?? undefined);
+  return safe === "/" ? undefined : safe;
+}
+
 export const platformAccountPages = new Hono<AppEnv>()
   .get("/platform-accounts", async (c) => {
     const principal = signedIn(c);
@@ -73,13 +80,14 @@ export const platformAccountPages = new Hono<AppEnv>()
   })
   .get("/platform-accounts/new", requireRole("admin"), (c) => {
     const platform = c.req.query("platform");
+    const next = nextOf(c.req.query("next"));
     if (!platform || !connectorFor(platform)) {
-      return render(c, "Add a platform account", <ChoosePlatformPage platforms={Object.entries(labels).map(([key, label]) => ({ key, label }))} />, { active: "/platform-accounts" });
+      return render(c, "Add a platform account", <ChoosePlatformPage platforms={Object.entries(labels).map(([key, label]) => ({ key, label }))} next={next} />, { active: "/platform-accounts" });
     }
     const shape = formShape(platform);
     // The sign-in method switch re-asks for this form with the non-secret fields typed so far.
     const values = { name: c.req.query("name"), baseUrl: c.req.query("baseUrl"), credentials: switchedValues(c, shape.credentialFields) };
-    return render(c, "Add a platform account", <AccountFormPage csrf={csrfFor(c)} platform={{ key: platform, label: shape.connector.facts.label }} {...shape} values={values} />, { active: "/platform-accounts" });
+    return render(c, "Add a platform account", <AccountFormPage csrf={csrfFor(c)} platform={{ key: platform, label: shape.connector.facts.label }} {...shape} values={values} next={next} />, { active: "/platform-accounts" });
   })
   .post("/platform-accounts", requireRole("admin"), async (c) => {
     const raw = await formValues(c);
@@ -93,6 +101,8 @@ export const platformAccountPages = new Hono<AppEnv>()
         { name: text(raw, "name") ?? "", platform: text(raw, "platform")!, baseUrl: text(raw, "baseUrl") ?? "", credentials, settings },
         c.req.header("CF-Connecting-IP"),
       );
+      const next = nextOf(text(raw, "next"));
+      if (next) return redirectWithFlash(c, next, { kind: "success", message: `${account.name} saved. Test its connection below.` });
       return redirectWithFlash(c, `/platform-accounts/${account.id}`, { kind: "success", message: `${account.name} saved. Test the connection next.` });
     } catch (err) {
       const errors = fieldErrors(err);
@@ -104,7 +114,7 @@ export const platformAccountPages = new Hono<AppEnv>()
       return render(
         c,
         "Add a platform account",
-        <AccountFormPage csrf={csrfFor(c)} platform={{ key: text(raw, "platform")!, label: shape.connector.facts.label }} {...shape} values={values} errors={errors} message="Please correct the fields below." />,
+        <AccountFormPage csrf={csrfFor(c)} platform={{ key: text(raw, "platform")!, label: shape.connector.facts.label }} {...shape} values={values} errors={errors} message="Please correct the fields below." next={nextOf(text(raw, "next"))} />,
         { status: 400, active: "/platform-accounts" },
       );
     }
