@@ -7,6 +7,7 @@ import { hooks } from "../hooks";
 import { writesNeedAdmin } from "../../auth/authenticate";
 import { setupApi } from "./setup";
 import { usersApi } from "./users";
+import { invitationAcceptApi, invitationsApi } from "./invitations";
 import { accountApi } from "./account";
 import { apiTokensApi } from "./api-tokens";
 import { auditLogApi } from "./audit-log";
@@ -29,9 +30,11 @@ export const API_INFO = {
 
 const routes = new Hono<AppEnv>()
   .route("/", accountApi)
+  .route("/", invitationAcceptApi)
   .use(writesNeedAdmin)
   .route("/", setupApi)
   .route("/", usersApi)
+  .route("/", invitationsApi)
   .route("/", apiTokensApi)
   .route("/", auditLogApi)
   .route("/", platformAccountsApi)

@@ -8,6 +8,7 @@ import { miscPages } from "./misc";
 import { requireSignedIn } from "./render";
 import { usersPages } from "./users";
 import { accountPages, resetPasswordPages } from "./passwords";
+import { joinPages } from "./join";
 import { platformAccountPages } from "./platform-accounts";
 import { connectionPages } from "./connections";
 import { connectionSettingsPages } from "./connection-settings";
@@ -41,4 +42,4 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", connectionIssuePages)
   .route("/", connectionLinkPages);
 
-export const pages = new Hono<AppEnv>().route("/", authPages).route("/", resetPasswordPages).route("/", signedInPages);
+export const pages = new Hono<AppEnv>().route("/", authPages).route("/", resetPasswordPages).route("/", joinPages).route("/", signedInPages);
