@@ -16,12 +16,19 @@ const base64Key = z
     }
   }, "must be 32 random bytes in base64 (openssl rand -base64 32)");
 
+/** Comma-separated addresses, lower-cased like users' emails; blanks ignored. */
+const emailList = z
+  .string()
+  .transform((value) => value.split(",").map((part) => part.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.email("must be a comma-separated list of email addresses")));
+
 const envSchema = z.object({
   APP_ENV: z.enum(["production", "development"]).default("production"),
   BILLING_REQUIRED: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   ENCRYPTION_KEY: base64Key.optional(),
   SYNC_CHUNK_TICKETS: z.coerce.number().int().min(1).max(5_000).default(500),
   ALERT_EMAIL_FROM: z.email().optional(),
+  OPERATOR_EMAILS: emailList.default([]),
 });
 
 export type AppConfig = {
@@ -34,6 +41,8 @@ export type AppConfig = {
   chunkTickets: number;
   /** Sender of alert emails; with the ALERT_EMAIL binding, alerts also go out by email. */
   alertEmailFrom: string | null;
+  /** The install's operators: signed-in users with these emails see every organisation and set its billing. */
+  operatorEmails: string[];
 };
 
 export class ConfigError extends Error {
@@ -51,12 +60,13 @@ export function loadConfig(env: Env): AppConfig {
     ENCRYPTION_KEY: env.ENCRYPTION_KEY || undefined,
     SYNC_CHUNK_TICKETS: env.SYNC_CHUNK_TICKETS || undefined,
     ALERT_EMAIL_FROM: env.ALERT_EMAIL_FROM || undefined,
+    OPERATOR_EMAILS: env.OPERATOR_EMAILS || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ConfigError(`Lockstep is misconfigured: ${problems}`);
   }
-  const { APP_ENV, BILLING_REQUIRED, ENCRYPTION_KEY, SYNC_CHUNK_TICKETS, ALERT_EMAIL_FROM } = parsed.data;
+  const { APP_ENV, BILLING_REQUIRED, ENCRYPTION_KEY, SYNC_CHUNK_TICKETS, ALERT_EMAIL_FROM, OPERATOR_EMAILS } = parsed.data;
   if (!ENCRYPTION_KEY && APP_ENV === "production") {
     throw new ConfigError(
       "Lockstep cannot start: the ENCRYPTION_KEY secret is not set. Platform credentials are encrypted " +
@@ -79,6 +89,7 @@ export function loadConfig(env: Env): AppConfig {
     usingDevelopmentKey: !ENCRYPTION_KEY,
     chunkTickets: SYNC_CHUNK_TICKETS,
     alertEmailFrom: ALERT_EMAIL_FROM ?? null,
+    operatorEmails: OPERATOR_EMAILS,
   };
   cache.set(env, config);
   return config;

@@ -11,8 +11,13 @@ const timestamps = {
 export const organisations = sqliteTable("organisations", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  /** `none` until billing is set up; automatic sync may require `active` (see BILLING_REQUIRED). */
-  billingStatus: text("billing_status", { enum: ["none", "active", "past_due"] }).notNull().default("none"),
+  /**
+   * Set by the install's operators: `none` until then, `active`, `trial` (until
+   * `billing_trial_ends_at`) or `suspended`. Where BILLING_REQUIRED, automatic sync runs only for
+   * connections whose billing organisation is active or in trial (services/billing-state.ts).
+   */
+  billingStatus: text("billing_status", { enum: ["none", "active", "trial", "suspended"] }).notNull().default("none"),
+  billingTrialEndsAt: text("billing_trial_ends_at"),
   ...timestamps,
 });
 

@@ -80,8 +80,10 @@ export const dashboardSchema = z
 
 export const billingSchema = z
   .object({
-    billingStatus: z.enum(["none", "active", "past_due"]),
-    billingRequired: z.boolean().describe("Whether this install needs an active billing status to switch automatic sync on."),
+    billingStatus: z.enum(["none", "active", "trial", "suspended"]).describe("Set by the install's operators; `none` until then."),
+    billingTrialEndsAt: z.string().nullable().describe("When a trial ends."),
+    billingActive: z.boolean().describe("Whether your organisation pays for automatic sync now: `active`, or `trial` before its end."),
+    billingRequired: z.boolean().describe("Whether this install needs active billing for automatic sync (of the connections an organisation pays for)."),
     billedConnections: z.array(z.object({ id: z.string(), name: z.string(), automaticEnabled: z.boolean() })),
     usage: z
       .array(z.object({ connectionId: z.string(), connectionName: z.string(), month: z.string(), ticketsSynced: z.number(), billedToYou: z.boolean() }))

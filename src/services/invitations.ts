@@ -50,9 +50,15 @@ export async function createInvitation(
   db: Db,
   actor: Principal,
   input: { email: string; role: Role },
-  options: { origin: string; email?: EmailChannel | undefined; ip?: string | null | undefined },
+  options: { origin: string; email?: EmailChannel | undefined; ip?: string | null | undefined; operatorEmails?: readonly string[] },
 ): Promise<NewInvitation> {
   if (ROLE_RANK[input.role] > ROLE_RANK[actor.role]) throw new ApiError("forbidden", `Only an owner can invite someone as ${input.role === "owner" ? "an owner" : input.role}.`);
+  // The inviter sees the link: inviting an operator's address would let them accept it and act
+  // as the install's operator. Only an operator may invite one.
+  const operators = options.operatorEmails ?? [];
+  if (operators.includes(input.email) && !operators.includes(actor.userEmail)) {
+    throw new ApiError("forbidden", "This address is reserved on this install and cannot be invited.", { fields: [{ path: "email", message: "is reserved on this install" }] });
+  }
   await assertEmailUnused(db, actor.orgId, input.email);
   const token = randomToken();
   const now = nowIso();

@@ -8,6 +8,7 @@ import { writesNeedAdmin } from "../../auth/authenticate";
 import { setupApi } from "./setup";
 import { usersApi } from "./users";
 import { invitationAcceptApi, invitationsApi } from "./invitations";
+import { operatorApi } from "./operator";
 import { accountApi } from "./account";
 import { apiTokensApi } from "./api-tokens";
 import { auditLogApi } from "./audit-log";
@@ -31,6 +32,7 @@ export const API_INFO = {
 const routes = new Hono<AppEnv>()
   .route("/", accountApi)
   .route("/", invitationAcceptApi)
+  .route("/", operatorApi)
   .use(writesNeedAdmin)
   .route("/", setupApi)
   .route("/", usersApi)

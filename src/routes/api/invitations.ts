@@ -36,6 +36,7 @@ export const invitationsApi = new Hono<AppEnv>()
         origin: new URL(c.req.url).origin,
         email: accountEmailChannel(c.env),
         ip: c.req.header("CF-Connecting-IP"),
+        operatorEmails: c.get("config").operatorEmails,
       });
       c.header("Cache-Control", "no-store");
       return c.json({ invitation: made.invitation, url: `${new URL(c.req.url).origin}/invite/${made.token}`, emailed: made.emailed }, 201);

@@ -50,7 +50,7 @@ export const usersPages = new Hono<AppEnv>()
     if (!form.ok) return usersPage(c, { errors: form.errors, values: form.raw, message: "Please correct the fields below.", status: 400 });
     const principal = signedIn(c);
     try {
-      const made = await createInvitation(c.get("db"), principal, form.data, { origin: new URL(c.req.url).origin, email: accountEmailChannel(c.env), ip: c.req.header("CF-Connecting-IP") });
+      const made = await createInvitation(c.get("db"), principal, form.data, { origin: new URL(c.req.url).origin, email: accountEmailChannel(c.env), ip: c.req.header("CF-Connecting-IP"), operatorEmails: c.get("config").operatorEmails });
       // render() marks every page `Cache-Control: no-store`: the link is in this answer only.
       return render(
         c,
@@ -61,7 +61,8 @@ export const usersPages = new Hono<AppEnv>()
     } catch (err) {
       // An address in use, or a role above the inviter's: said next to the field it is about.
       if (err instanceof ApiError && (err.code === "conflict" || err.code === "forbidden")) {
-        return usersPage(c, { errors: { [err.code === "conflict" ? "email" : "role"]: err.message }, values: form.data, status: err.code === "conflict" ? 409 : 403 });
+        const field = err.code === "conflict" || (err.details as { fields?: unknown } | undefined)?.fields ? "email" : "role";
+        return usersPage(c, { errors: { [field]: err.message }, values: form.data, status: err.code === "conflict" ? 409 : 403 });
       }
       const errors = fieldErrorsOf(err);
       if (errors) return usersPage(c, { errors, values: form.data, message: "Please correct the fields below.", status: 400 });
