@@ -23,13 +23,15 @@ const runProgressSchema = z.object({
 
 export const syncStatusSchema = z
   .object({
-    state: z.enum(["pending_acceptance", "initial_sync_required", "ready", "running", "paused"]),
-    label: z.string().describe("As the pages show it: Initial sync required, Ready for automatic sync, Running, Paused."),
+    state: z.enum(["pending_acceptance", "initial_sync_required", "ready", "running", "paused", "billing_required"]),
+    label: z.string().describe("As the pages show it: Initial sync required, Ready for automatic sync, Running, Paused, Stopped: billing required."),
     automaticEnabled: z.boolean(),
     automaticBlockedBy: z
-      .object({ code: z.enum(["pending_acceptance", "initial_sync_required", "billing_required"]), message: z.string() })
+      .object({ code: z.enum(["pending_acceptance", "initial_sync_required", "billing_required"]), message: z.string().describe("What stands in the way, and what to do.") })
       .nullable()
-      .describe("Why automatic sync cannot be switched on now; null when it can."),
+      .describe(
+        "Why automatic sync cannot be switched on now, or, while it is on, why it does not run: `billing_required` where the install requires billing and the connection's billing organisation (either side) is not active; null when nothing stands in its way.",
+      ),
     manualCooldownSeconds: z.number(),
     nextManualRunAt: z.string().nullable().describe("When the next manual run is allowed, while the cooldown lasts."),
     activeRun: runProgressSchema.nullable().describe("The run waiting or going, with phase and tickets done of total."),

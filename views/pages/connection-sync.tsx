@@ -54,7 +54,7 @@ export function SyncStateCard({ principal, connection, status, csrf, names }: { 
       </div>
       <h3>Automatic sync</h3>
       <p>
-        {status.automaticEnabled ? "On: this connection syncs every 5 minutes" : "Off"}
+        {status.state === "billing_required" ? "On, but stopped for billing" : status.automaticEnabled ? "On: this connection syncs every 5 minutes" : "Off"}
         {status.state === "paused" ? " (paused: nothing runs until you resume)" : ""}.
       </p>
       {status.automaticEnabled || status.lastAutomaticCheckAt ? (
@@ -69,8 +69,8 @@ export function SyncStateCard({ principal, connection, status, csrf, names }: { 
         </p>
       ) : null}
       {blocked ? (
-        <p class="help" id="automatic-blocked">
-          Cannot be switched on yet: {blocked.message}
+        <p class={status.automaticEnabled ? "warning" : "help"} id="automatic-blocked" data-code={blocked.code}>
+          {status.automaticEnabled ? blocked.message : `Cannot be switched on yet: ${blocked.message}`}
         </p>
       ) : null}
       {canAdmin ? (
