@@ -142,6 +142,13 @@ describe("anyone else", () => {
     expect((await api("/operator/organisations", msp.token)).status).toBe(404);
   });
 
+  it("is told by the API reference that these routes are the operators' alone", async () => {
+    const doc = (await (await api("/openapi.json", null)).json()) as { paths: Record<string, Record<string, { "x-lockstep-access": string }>> };
+    const operatorOps = Object.entries(doc.paths).filter(([path]) => path.startsWith("/operator/")).flatMap(([, methods]) => Object.values(methods));
+    expect(operatorOps).toHaveLength(3);
+    expect(operatorOps.every((op) => op["x-lockstep-access"] === "operator")).toBe(true);
+  });
+
   it("sees no Operator page nor menu entry", async () => {
     const browser = new Browser();
     await browser.signIn(client.email);

@@ -2,7 +2,15 @@
 // not exist, so the operator area is not even seen to exist.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { isOperator, notAnOperator } from "../services/operator";
+import { ApiError } from "../api/error-codes";
+import type { Principal } from "./principal";
+
+export function isOperator(principal: Pick<Principal, "userEmail"> | undefined, operatorEmails: readonly string[]): boolean {
+  return Boolean(principal && operatorEmails.includes(principal.userEmail.toLowerCase()));
+}
+
+/** The one answer a non-operator gets, the same as for a route that does not exist. */
+export const notAnOperator = () => new ApiError("not_found", "Not found.");
 
 export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
   if (!isOperator(c.get("principal"), c.get("config").operatorEmails)) throw notAnOperator();

@@ -1,5 +1,5 @@
 // The install's operators (OPERATOR_EMAILS): they see every organisation, its connections and its
-// usage, and set its billing state. Everyone else is answered 404, as if none of this existed.
+// usage, and set its billing state. Who is one: auth/require-operator.ts (anyone else gets 404).
 // An operator's change is audited in the organisation it changes and in the operator's own.
 import { and, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -9,13 +9,6 @@ import type { Principal } from "../auth/principal";
 import { nowIso } from "../lib/time";
 import { auditEntry } from "./audit";
 import { billingIsActive, type BillingStatus } from "./billing-state";
-
-export function isOperator(principal: Pick<Principal, "userEmail"> | undefined, operatorEmails: readonly string[]): boolean {
-  return Boolean(principal && operatorEmails.includes(principal.userEmail.toLowerCase()));
-}
-
-/** The one answer a non-operator gets, the same as for a route that does not exist. */
-export const notAnOperator = () => new ApiError("not_found", "Not found.");
 
 export type OperatorConnection = {
   id: string;

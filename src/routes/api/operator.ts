@@ -1,6 +1,7 @@
 // The install operators' API (OPERATOR_EMAILS): every organisation, its connections, usage and
 // billing state, which they set. Mounted before the admin-only write rule: operator rights come
-// from the address, not from the role in their own organisation.
+// from the address, not from the role in their own organisation. The `use` answers 404 before
+// anything else (even to the signed-out); `describe`'s `operator` access documents and re-checks it.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env";
@@ -17,12 +18,12 @@ export const operatorApi = new Hono<AppEnv>()
   .use("/operator/*", requireOperator)
   .get(
     "/operator/organisations",
-    describe({ summary: "Every organisation, with usage and billing", description: OPERATOR_ONLY, tags, access: "viewer", responses: { 200: { description: "Oldest first.", schema: z.object({ data: z.array(operatorOrganisationSchema) }) } } }),
+    describe({ summary: "Every organisation, with usage and billing", description: OPERATOR_ONLY, tags, access: "operator", responses: { 200: { description: "Oldest first.", schema: z.object({ data: z.array(operatorOrganisationSchema) }) } } }),
     async (c) => c.json({ data: await listOrganisationsForOperator(c.get("db")) }),
   )
   .get(
     "/operator/organisations/:id",
-    describe({ summary: "One organisation, with usage and billing", description: OPERATOR_ONLY, tags, access: "viewer", responses: { 200: { description: "The organisation.", schema: operatorOrganisationSchema } } }),
+    describe({ summary: "One organisation, with usage and billing", description: OPERATOR_ONLY, tags, access: "operator", responses: { 200: { description: "The organisation.", schema: operatorOrganisationSchema } } }),
     params(idParamSchema),
     async (c) => c.json(await getOrganisationForOperator(c.get("db"), c.req.valid("param").id)),
   )
@@ -32,7 +33,7 @@ export const operatorApi = new Hono<AppEnv>()
       summary: "Set an organisation's billing state",
       description: `${OPERATOR_ONLY} \`active\`, \`trial\` until \`trialEndsAt\`, or \`suspended\`. Where the install requires billing, automatic sync of the connections it pays for stops at the next tick while it is not active (manual sync stays possible) and resumes, with nothing lost, once it is. Audited in the organisation's log and yours.`,
       tags,
-      access: "viewer",
+      access: "operator",
       responses: { 200: { description: "The organisation as it is now.", schema: operatorOrganisationSchema } },
     }),
     params(idParamSchema),

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { lastString, readFormBody, type FormBody } from "../../lib/form-body";
 import type { Principal } from "../../auth/principal";
-import { isOperator } from "../../services/operator";
+import { isOperator } from "../../auth/require-operator";
 import { Layout, type LayoutProps } from "../../../views/layout";
 import type { FieldErrors } from "../../../views/components/form";
 
