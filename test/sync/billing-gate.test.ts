@@ -166,6 +166,9 @@ describe("both sides of a stopped connection", () => {
     expect(html).toContain('data-code="billing_required"');
     expect(html).toContain("On, but stopped for billing");
 
+    const dashboard = (await (await billedApi("/dashboard", client.token)).json()) as { connections: { id: string; syncState: string; syncLabel: string }[] };
+    expect(dashboard.connections.find((c) => c.id === id)).toMatchObject({ syncState: "billing_required", syncLabel: "Stopped: billing required" });
+
     // A manual run is still taken (what it then does is the engine's business: see the cron test).
     const manual = await billedApi(`/connections/${id}/runs`, msp.token, { method: "POST", json: {} });
     expect(manual.status).toBe(202);
