@@ -26,6 +26,10 @@ export const syncStatusSchema = z
     state: z.enum(["pending_acceptance", "initial_sync_required", "ready", "running", "paused", "billing_required"]),
     label: z.string().describe("As the pages show it: Initial sync required, Ready for automatic sync, Running, Paused, Stopped: billing required."),
     automaticEnabled: z.boolean(),
+    billingOrganisation: z
+      .object({ name: z.string(), yours: z.boolean() })
+      .nullable()
+      .describe("The organisation (either side) that pays for this connection's automatic sync: the one that last switched it on. Null until someone has."),
     automaticBlockedBy: z
       .object({ code: z.enum(["pending_acceptance", "initial_sync_required", "billing_required"]), message: z.string().describe("What stands in the way, and what to do.") })
       .nullable()

@@ -3,7 +3,7 @@
 // its progress, and the last finished run.
 import { and, desc, eq, inArray, max, notInArray } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { syncRuns } from "../db/schema";
+import { organisations, syncRuns } from "../db/schema";
 import type { OrgScope } from "../auth/principal";
 import { findVisibleConnection } from "./connections";
 import { nextAutomaticCheck, SYNC_STATE_LABELS, syncStateOf, type SyncState } from "./automatic-sync";
@@ -18,6 +18,8 @@ export type SyncStatusView = {
   state: SyncState;
   label: string;
   automaticEnabled: boolean;
+  /** The organisation (either side) that pays for automatic sync: whoever switched it on. */
+  billingOrganisation: { name: string; yours: boolean } | null;
   /** Why automatic sync cannot be switched on now, or, while on, why it does not run (billing);
    * null when nothing stands in its way. */
   automaticBlockedBy: { code: "pending_acceptance" | "initial_sync_required" | "billing_required"; message: string } | null;
@@ -57,6 +59,7 @@ export async function syncStatusOf(db: Db, scope: OrgScope, connectionId: string
   if (row.status === "pending") blocked = { code: "pending_acceptance", message: "The partner has not accepted this connection yet." };
   else if (!row.initialSyncCompletedAt) blocked = { code: "initial_sync_required", message: "Run a manual sync first: automatic sync starts once one has completed." };
   else if (billing) blocked = billing;
+  const [payer] = row.billingOrgId ? await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, row.billingOrgId)) : [];
   const [automatic] = await db.select({ at: max(syncRuns.startedAt) }).from(syncRuns).where(and(notDry, eq(syncRuns.trigger, "automatic")));
   const lastAutomatic = [row.lastCheckedAt, automatic?.at ?? null].filter((at): at is string => at !== null).sort().at(-1) ?? null;
   const nextAllowed = row.lastManualRunAt ? Date.parse(row.lastManualRunAt) + row.manualCooldownSeconds * 1000 : 0;
@@ -64,6 +67,7 @@ export async function syncStatusOf(db: Db, scope: OrgScope, connectionId: string
     state,
     label: SYNC_STATE_LABELS[state],
     automaticEnabled: row.automaticEnabled,
+    billingOrganisation: payer ? { name: payer.name, yours: row.billingOrgId === scope.orgId } : null,
     automaticBlockedBy: blocked,
     manualCooldownSeconds: row.manualCooldownSeconds,
     nextManualRunAt: nextAllowed > now ? new Date(nextAllowed).toISOString() : null,

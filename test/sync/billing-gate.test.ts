@@ -141,7 +141,7 @@ describe("the cron, where billing is required", () => {
   });
 });
 
-type Status = { state: string; label: string; automaticBlockedBy: { code: string; message: string } | null; nextAutomaticCheckAt: string | null };
+type Status = { state: string; label: string; billingOrganisation: { name: string; yours: boolean } | null; automaticBlockedBy: { code: string; message: string } | null; nextAutomaticCheckAt: string | null };
 
 describe("both sides of a stopped connection", () => {
   it("see billing_required with what to do, on sync-status and the Sync page; manual sync still runs", async () => {
@@ -153,7 +153,9 @@ describe("both sides of a stopped connection", () => {
     expect(theirs).toMatchObject({ state: "billing_required", label: "Stopped: billing required", nextAutomaticCheckAt: null, automaticBlockedBy: { code: "billing_required" } });
     expect(theirs.automaticBlockedBy!.message).toMatch(/your organisation, which pays for this connection, has its billing suspended\. Ask your Lockstep provider to reactivate it/);
 
+    expect(theirs.billingOrganisation).toEqual({ name: "Contoso", yours: true });
     const ours = (await (await billedApi(`/connections/${id}/sync-status`, msp.token)).json()) as Status;
+    expect(ours.billingOrganisation).toEqual({ name: "Contoso", yours: false });
     expect(ours).toMatchObject({ state: "billing_required", automaticBlockedBy: { code: "billing_required" } });
     expect(ours.automaticBlockedBy!.message).toMatch(/Contoso, which pays for this connection, has its billing suspended\. Ask them to reactivate it .* or switch automatic sync off and on again/);
 
@@ -165,6 +167,7 @@ describe("both sides of a stopped connection", () => {
     expect(html).toContain("Stopped: billing required");
     expect(html).toContain('data-code="billing_required"');
     expect(html).toContain("On, but stopped for billing");
+    expect(html).toContain("Paid for by your organisation");
 
     const dashboard = (await (await billedApi("/dashboard", client.token)).json()) as { connections: { id: string; syncState: string; syncLabel: string }[] };
     expect(dashboard.connections.find((c) => c.id === id)).toMatchObject({ syncState: "billing_required", syncLabel: "Stopped: billing required" });

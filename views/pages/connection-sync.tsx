@@ -56,6 +56,11 @@ export function SyncStateCard({ principal, connection, status, csrf, names }: { 
       <p>
         {status.state === "billing_required" ? "On, but stopped for billing" : status.automaticEnabled ? "On: this connection syncs every 5 minutes" : "Off"}
         {status.state === "paused" ? " (paused: nothing runs until you resume)" : ""}.
+        {status.billingOrganisation ? (
+          <span class="help block" id="billing-organisation">
+            Paid for by {status.billingOrganisation.yours ? "your organisation" : status.billingOrganisation.name}: the organisation that switched automatic sync on.
+          </span>
+        ) : null}
       </p>
       {status.automaticEnabled || status.lastAutomaticCheckAt ? (
         <p class="help" id="automatic-checks">
