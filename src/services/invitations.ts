@@ -40,6 +40,13 @@ async function assertEmailUnused(db: Db, orgId: string, email: string) {
   throw new ApiError("conflict", message, { fields: [{ path: "email", message: here ? "is already a user here" : "already has an account on this install" }] });
 }
 
+const reserved = () => new ApiError("forbidden", "This address is reserved on this install and cannot be invited.", { fields: [{ path: "email", message: "is reserved on this install" }] });
+
+/** An operator's address that the inviter, not an operator, could take over through the link. */
+function reservedFor(email: string, inviterEmail: string | null, operatorEmails: readonly string[] = []): boolean {
+  return operatorEmails.includes(email) && !(inviterEmail && operatorEmails.includes(inviterEmail));
+}
+
 export function invitationUrl(origin: string, token: string): string {
   return `${origin}/invite/${token}`;
 }
@@ -55,10 +62,7 @@ export async function createInvitation(
   if (ROLE_RANK[input.role] > ROLE_RANK[actor.role]) throw new ApiError("forbidden", `Only an owner can invite someone as ${input.role === "owner" ? "an owner" : input.role}.`);
   // The inviter sees the link: inviting an operator's address would let them accept it and act
   // as the install's operator. Only an operator may invite one.
-  const operators = options.operatorEmails ?? [];
-  if (operators.includes(input.email) && !operators.includes(actor.userEmail)) {
-    throw new ApiError("forbidden", "This address is reserved on this install and cannot be invited.", { fields: [{ path: "email", message: "is reserved on this install" }] });
-  }
+  if (reservedFor(input.email, actor.userEmail, options.operatorEmails)) throw reserved();
   await assertEmailUnused(db, actor.orgId, input.email);
   const token = randomToken();
   const now = nowIso();
@@ -120,12 +124,12 @@ export async function revokeInvitation(db: Db, actor: Principal, id: string, ip?
 
 const linkInvalid = () => new ApiError("not_found", "This invitation is not valid: it was used, revoked or has expired. Ask whoever invited you for a new one.");
 
-export type OpenInvitation = { invitation: InvitationRow; orgName: string; invitedBy: string | null };
+export type OpenInvitation = { invitation: InvitationRow; orgName: string; invitedBy: string | null; invitedByEmail: string | null };
 
 /** The invitation a live link is for, or a not-found error that does not say which reason. */
 export async function findInvitation(db: Db, token: string): Promise<OpenInvitation> {
   const [row] = await db
-    .select({ invitation: invitations, orgName: organisations.name, invitedBy: users.name })
+    .select({ invitation: invitations, orgName: organisations.name, invitedBy: users.name, invitedByEmail: users.email })
     .from(invitations)
     .innerJoin(organisations, eq(organisations.id, invitations.orgId))
     .leftJoin(users, eq(users.id, invitations.createdBy))
@@ -141,8 +145,16 @@ export type AcceptedInvitation = { user: typeof users.$inferSelect; orgName: str
  * Creates the invitee's user with the name and password they chose. The link is spent before the
  * user is written, so two tabs posting it cannot make two users.
  */
-export async function acceptInvitation(db: Db, token: string, input: { name: string; password: string }, ip?: string | null): Promise<AcceptedInvitation> {
-  const { invitation, orgName } = await findInvitation(db, token);
+export async function acceptInvitation(
+  db: Db,
+  token: string,
+  input: { name: string; password: string },
+  options: { ip?: string | null | undefined; operatorEmails?: readonly string[] } = {},
+): Promise<AcceptedInvitation> {
+  const { invitation, orgName, invitedByEmail } = await findInvitation(db, token);
+  // The address may have become an operator's since it was invited.
+  if (reservedFor(invitation.email, invitedByEmail, options.operatorEmails)) throw reserved();
+  const ip = options.ip;
   await assertEmailUnused(db, invitation.orgId, invitation.email);
   await assertStrongPassword(input.password, [invitation.email, input.name, orgName], "password");
   const passwordHash = await hashPassword(input.password);

@@ -66,7 +66,7 @@ export const invitationAcceptApi = new Hono<AppEnv>().post(
   async (c) => {
     const db = c.get("db");
     const { token, ...input } = c.req.valid("json");
-    const { user, orgName } = await acceptInvitation(db, token, input, c.req.header("CF-Connecting-IP"));
+    const { user, orgName } = await acceptInvitation(db, token, input, { ip: c.req.header("CF-Connecting-IP"), operatorEmails: c.get("config").operatorEmails });
     const apiToken = await mintToken(db, { orgId: user.orgId, userId: user.id, name: "Created on accepting the invitation", role: user.role });
     await apiToken.insert.run();
     c.header("Cache-Control", "no-store");

@@ -16,7 +16,7 @@ import { fieldErrorsOf } from "./form-errors";
 
 const joinSchema = z.object({ name: nameSchema, password: passwordSchema });
 
-async function joinPage(c: Context<AppEnv>, token: string, extra: { values?: JoinValues; errors?: FieldErrors; message?: string; status?: 400 | 409 } = {}) {
+async function joinPage(c: Context<AppEnv>, token: string, extra: { values?: JoinValues; errors?: FieldErrors; message?: string; status?: 400 | 403 | 409 } = {}) {
   const { invitation, orgName, invitedBy } = await findInvitation(c.get("db"), token);
   return render(
     c,
@@ -48,11 +48,11 @@ export const joinPages = new Hono<AppEnv>()
       if (!form.ok) return await joinPage(c, token, { values: { name: form.raw["name"] }, errors: form.errors, message: "Please correct the fields below.", status: 400 });
       let accepted: Awaited<ReturnType<typeof acceptInvitation>>;
       try {
-        accepted = await acceptInvitation(db, token, form.data, ip);
+        accepted = await acceptInvitation(db, token, form.data, { ip, operatorEmails: c.get("config").operatorEmails });
       } catch (err) {
         const errors = fieldErrorsOf(err);
         if (errors) return await joinPage(c, token, { values: { name: form.data.name }, errors, message: "Please correct the fields below.", status: 400 });
-        if (err instanceof ApiError && err.code === "conflict") return await joinPage(c, token, { values: { name: form.data.name }, message: err.message, status: 409 });
+        if (err instanceof ApiError && (err.code === "conflict" || err.code === "forbidden")) return await joinPage(c, token, { values: { name: form.data.name }, message: err.message, status: err.code === "forbidden" ? 403 : 409 });
         throw err;
       }
       const { user, orgName } = accepted;
