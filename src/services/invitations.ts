@@ -154,7 +154,6 @@ export async function acceptInvitation(
   const { invitation, orgName, invitedByEmail } = await findInvitation(db, token);
   // The address may have become an operator's since it was invited.
   if (reservedFor(invitation.email, invitedByEmail, options.operatorEmails)) throw reserved();
-  const ip = options.ip;
   await assertEmailUnused(db, invitation.orgId, invitation.email);
   await assertStrongPassword(input.password, [invitation.email, input.name, orgName], "password");
   const passwordHash = await hashPassword(input.password);
@@ -172,7 +171,7 @@ export async function acceptInvitation(
       db,
       { orgId: user.orgId, userId: user.id, label: user.email },
       { action: "invitation.accepted", targetType: "invitation", targetId: invitation.id, details: { userId: user.id, email: user.email, role: user.role } },
-      ip,
+      options.ip,
     ),
   ]);
   return { user, orgName };
