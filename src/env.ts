@@ -16,6 +16,12 @@ const base64Key = z
     }
   }, "must be 32 random bytes in base64 (openssl rand -base64 32)");
 
+/** Comma-separated addresses, lower-cased like users' emails; blanks ignored. */
+const emailList = z
+  .string()
+  .transform((value) => value.split(",").map((part) => part.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.email("must be a comma-separated list of email addresses")));
+
 const envSchema = z.object({
   APP_ENV: z.enum(["production", "development"]).default("production"),
   BILLING_REQUIRED: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
@@ -23,6 +29,7 @@ const envSchema = z.object({
   SYNC_CHUNK_TICKETS: z.coerce.number().int().min(1).max(5_000).default(500),
   ALERT_EMAIL_FROM: z.email().optional(),
   SIGNUP: z.enum(["invite", "open", "closed"]).default("invite"),
+  OPERATOR_EMAILS: emailList.default([]),
 });
 
 export type AppConfig = {
@@ -40,6 +47,8 @@ export type AppConfig = {
    * valid connection verification code; `open`, anyone; `closed`, none (first-run setup only).
    */
   signup: "invite" | "open" | "closed";
+  /** The install's operators: signed-in users with these emails see every organisation and set its billing. */
+  operatorEmails: string[];
 };
 
 export class ConfigError extends Error {
@@ -58,12 +67,13 @@ export function loadConfig(env: Env): AppConfig {
     SYNC_CHUNK_TICKETS: env.SYNC_CHUNK_TICKETS || undefined,
     ALERT_EMAIL_FROM: env.ALERT_EMAIL_FROM || undefined,
     SIGNUP: env.SIGNUP || undefined,
+    OPERATOR_EMAILS: env.OPERATOR_EMAILS || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ConfigError(`Lockstep is misconfigured: ${problems}`);
   }
-  const { APP_ENV, BILLING_REQUIRED, ENCRYPTION_KEY, SYNC_CHUNK_TICKETS, ALERT_EMAIL_FROM, SIGNUP } = parsed.data;
+  const { APP_ENV, BILLING_REQUIRED, ENCRYPTION_KEY, SYNC_CHUNK_TICKETS, ALERT_EMAIL_FROM, SIGNUP, OPERATOR_EMAILS } = parsed.data;
   if (!ENCRYPTION_KEY && APP_ENV === "production") {
     throw new ConfigError(
       "Lockstep cannot start: the ENCRYPTION_KEY secret is not set. Platform credentials are encrypted " +
@@ -87,6 +97,7 @@ export function loadConfig(env: Env): AppConfig {
     chunkTickets: SYNC_CHUNK_TICKETS,
     alertEmailFrom: ALERT_EMAIL_FROM ?? null,
     signup: SIGNUP,
+    operatorEmails: OPERATOR_EMAILS,
   };
   cache.set(env, config);
   return config;

@@ -6,7 +6,7 @@ beforeAll(async () => {
   org = await setupFirstOrganisation();
 });
 
-const newUser = (n: string) => ({ name: n, email: `${n}@example.test`, role: "viewer", password: "long enough password" });
+const newUser = (n: string) => ({ email: `${n}@example.test`, role: "viewer" });
 
 async function signedIn() {
   const browser = new Browser();
@@ -17,33 +17,34 @@ async function signedIn() {
 describe("CSRF protection", () => {
   it("refuses a signed-in form post without a token (403)", async () => {
     const browser = await signedIn();
-    const res = await browser.post("/users", newUser("no-token"));
+    const res = await browser.post("/invitations", newUser("no-token"));
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("did not come from Lockstep");
   });
 
   it("refuses a signed-in form post with a wrong token (403)", async () => {
     const browser = await signedIn();
-    const res = await browser.post("/users", { _csrf: "forged-token", ...newUser("wrong-token") });
+    const res = await browser.post("/invitations", { _csrf: "forged-token", ...newUser("wrong-token") });
     expect(res.status).toBe(403);
   });
 
   it("refuses a cookie-authenticated JSON API write without the header, accepts it with", async () => {
     const browser = await signedIn();
     const body = JSON.stringify(newUser("json"));
-    const refused = await browser.fetch("/api/v1/users", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const refused = await browser.fetch("/api/v1/invitations", { method: "POST", headers: { "Content-Type": "application/json" }, body });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("csrf_failed");
     const csrf = await browser.csrfFrom("/users");
-    const accepted = await browser.fetch("/api/v1/users", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body });
+    const accepted = await browser.fetch("/api/v1/invitations", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body });
     expect(accepted.status).toBe(201);
   });
 
   it("accepts the page's own token, in the form field or as htmx's header", async () => {
     const browser = await signedIn();
     const csrf = await browser.csrfFrom("/users");
-    expect((await browser.post("/users", { _csrf: csrf, ...newUser("form-field") })).status).toBe(303);
-    const htmx = await browser.post("/users", newUser("htmx-header"), { "X-CSRF-Token": csrf, "HX-Request": "true" });
+    expect((await browser.post("/invitations", { _csrf: csrf, ...newUser("form-field") })).status).toBe(201);
+    const invitations = (await (await browser.fetch("/api/v1/invitations")).json()) as { data: { id: string }[] };
+    const htmx = await browser.post(`/invitations/${invitations.data[0]!.id}/revoke`, {}, { "X-CSRF-Token": csrf, "HX-Request": "true" });
     expect(htmx.status).toBe(204);
     expect(htmx.headers.get("HX-Redirect")).toBe("/users");
   });

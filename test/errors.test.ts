@@ -35,10 +35,10 @@ describe("the error body", () => {
   });
 
   it("is the same on 400, naming every invalid field by its path", async () => {
-    const res = await api("/users", org.token, { method: "POST", json: { name: "", email: "not-an-email", role: "king" } });
+    const res = await api("/invitations/accept", null, { method: "POST", json: { token: "", name: "", password: "short" } });
     const body = await expectErrorShape(res, 400, "invalid_input");
     const paths = (body.error.details as { fields: { path: string }[] }).fields.map((f) => f.path).sort();
-    expect(paths).toEqual(["email", "name", "password", "role"]);
+    expect(paths).toEqual(["name", "password", "token"]);
     const nested = await api("/setup", null, { method: "POST", json: { organisation: {}, owner: { email: "x" } } });
     const nestedBody = await expectErrorShape(nested, 400, "invalid_input");
     expect((nestedBody.error.details as { fields: { path: string }[] }).fields.map((f) => f.path).sort()).toEqual([
@@ -47,13 +47,13 @@ describe("the error body", () => {
       "owner.name",
       "owner.password",
     ]);
-    const malformed = await api("/users", org.token, { method: "POST", body: "{not json", headers: { "Content-Type": "application/json" } });
+    const malformed = await api("/invitations", org.token, { method: "POST", body: "{not json", headers: { "Content-Type": "application/json" } });
     await expectErrorShape(malformed, 400, "invalid_input");
   });
 
   it("is the same on 401, 403 and 409", async () => {
     await expectErrorShape(await api("/users", null), 401, "unauthenticated");
-    await expectErrorShape(await api("/users", viewer.token, { method: "POST", json: {} }), 403, "forbidden");
+    await expectErrorShape(await api("/invitations", viewer.token, { method: "POST", json: {} }), 403, "forbidden");
     await expectErrorShape(await api(`/users/${org.owner.id}`, org.token, { method: "DELETE" }), 409, "conflict");
   });
 

@@ -51,23 +51,23 @@ describe("form field names that reach a prototype", () => {
     expect(polluted().x).toBeUndefined();
   });
 
-  it("is refused on a signed-in page form too (adding a user)", async () => {
+  it("is refused on a signed-in page form too (inviting a teammate)", async () => {
     const browser = new Browser();
     await browser.signIn(owner.email);
     const csrf = await browser.csrfFrom("/users");
-    const res = await browser.post("/users", { _csrf: csrf, name: "Eve", email: "eve@acme.test", role: "viewer", password: PASSWORD, "constructor.prototype.polluted": "yes" });
+    const res = await browser.post("/invitations", { _csrf: csrf, email: "eve@acme.test", role: "viewer", "constructor.prototype.polluted": "yes" });
     expect(res.status).toBe(400);
     expect(polluted().polluted).toBeUndefined();
-    const list = (await (await api("/users", owner.token)).json()) as { data: { email: string }[] };
+    const list = (await (await api("/invitations", owner.token)).json()) as { data: { email: string }[] };
     expect(list.data.map((u) => u.email)).not.toContain("eve@acme.test");
   });
 
   it("is refused in JSON bodies, however deep, before any settings merge", async () => {
     for (const json of [
-      JSON.parse('{"name":"Eve","email":"eve2@acme.test","role":"viewer","password":"correct horse battery","__proto__":{"polluted":"yes"}}'),
-      { name: "Eve", email: "eve3@acme.test", role: "viewer", password: PASSWORD, nested: [{ constructor: { prototype: { polluted: "yes" } } }] },
+      JSON.parse('{"email":"eve2@acme.test","role":"viewer","__proto__":{"polluted":"yes"}}'),
+      { email: "eve3@acme.test", role: "viewer", nested: [{ constructor: { prototype: { polluted: "yes" } } }] },
     ]) {
-      const res = await api("/users", owner.token, { method: "POST", json });
+      const res = await api("/invitations", owner.token, { method: "POST", json });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_input");
     }

@@ -21,7 +21,7 @@ describe("the OpenAPI document", () => {
     const implemented = [...new Set(routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`))].sort();
     expect(documented).toEqual(implemented);
     expect(documented).toEqual(
-      expect.arrayContaining(["POST /setup", "GET /users", "POST /users", "PATCH /users/{id}", "DELETE /users/{id}", "GET /tokens", "POST /tokens", "DELETE /tokens/{id}", "GET /audit-log", "GET /openapi.json"]),
+      expect.arrayContaining(["POST /setup", "GET /users", "GET /invitations", "POST /invitations", "DELETE /invitations/{id}", "POST /invitations/accept", "PATCH /users/{id}", "DELETE /users/{id}", "GET /tokens", "POST /tokens", "DELETE /tokens/{id}", "GET /audit-log", "GET /openapi.json"]),
     );
   });
 
@@ -31,8 +31,8 @@ describe("the OpenAPI document", () => {
     const schema = setup.requestBody!.content["application/json"].schema as { properties: Record<string, { properties: Record<string, unknown>; required: string[] }> };
     expect(Object.keys(schema.properties)).toEqual(["organisation", "owner"]);
     expect(schema.properties.owner!.required.sort()).toEqual(["email", "name", "password"]);
-    const createUser = doc.paths["/users"]!.post!.requestBody!.content["application/json"].schema as { properties: { role: { enum: string[] } } };
-    expect(createUser.properties.role.enum).toEqual(["owner", "admin", "viewer"]);
+    const invite = doc.paths["/invitations"]!.post!.requestBody!.content["application/json"].schema as { properties: { role: { enum: string[] } } };
+    expect(invite.properties.role.enum).toEqual(["owner", "admin", "viewer"]);
     const patchUser = doc.paths["/users/{id}"]!.patch!;
     expect(patchUser.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(["path:id"]);
     expect(patchUser.requestBody).toBeTruthy();

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { passwordWeakness } from "../src/services/password-strength";
 import { DEMO_LOGIN } from "../src/demo-seed";
 import { organisationWithOwner } from "../src/services/setup";
-import { api, db, PASSWORD } from "./helpers";
+import { api, Browser, db, PASSWORD } from "./helpers";
 import { pageActors } from "./pages/page-support";
 
 type ErrorBody = { error: { code: string; message: string; details: { fields: { path: string; message: string }[] } } };
@@ -26,16 +26,19 @@ describe("password strength", () => {
     expect(await passwordWeakness(PASSWORD, [])).toBeNull();
   });
 
-  it("refuses a guessable password when adding a user, through the API and the page", async () => {
+  it("refuses a guessable password when an invited teammate joins, through the API and the page", async () => {
     const actors = await pageActors();
-    const res = await api("/users", actors.org.token, { method: "POST", json: { name: "Gus", email: "gus@example.test", role: "viewer", password: "1234567890" } });
+    const invited = (await (await api("/invitations", actors.org.token, { method: "POST", json: { email: "gus@example.test", role: "viewer" } })).json()) as { url: string };
+    const res = await api("/invitations/accept", null, { method: "POST", json: { token: invited.url.split("/invite/")[1], name: "Gus", password: "1234567890" } });
     expect(res.status).toBe(400);
     const body = (await res.json()) as ErrorBody;
     expect(body.error.code).toBe("invalid_input");
     expect(body.error.details.fields).toEqual([{ path: "password", message: expect.stringMatching(/frequently used password/) }]);
 
-    const csrf = await actors.owner.csrfFrom("/users");
-    const page = await actors.owner.post("/users", { _csrf: csrf, name: "Gus", email: "gus@example.test", role: "viewer", password: "1234567890" });
+    const joinPath = new URL(invited.url).pathname;
+    const visitor = new Browser();
+    const csrf = await visitor.csrfFrom(joinPath);
+    const page = await visitor.post(joinPath, { _csrf: csrf, name: "Gus", password: "1234567890" });
     expect(page.status).toBe(400);
     expect(await page.text()).toMatch(/id="field-password-error">Too easy to guess\. This is a frequently used password/);
     const list = (await (await api("/users?limit=200", actors.org.token)).json()) as { data: { email: string }[] };

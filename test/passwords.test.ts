@@ -153,3 +153,23 @@ describe("your own password", () => {
     expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
   });
 });
+
+describe("a forgotten password's link by email", () => {
+  it("goes to the user where the install sends email, and is audited; the admin still sees it once", async () => {
+    const { createResetLink, emailResetLink } = await import("../src/services/passwords");
+    const user = await addUser(org.organisation.id, "viewer");
+    const owner = ((await (await api("/users", org.token)).json()) as { data: { id: string; email: string; name: string }[] }).data.find((u) => u.email === org.email)!;
+    const actor = { orgId: org.organisation.id, orgName: "Acme MSP", userId: owner.id, userName: owner.name, userEmail: owner.email, role: "owner" as const, via: "session" as const };
+    const sent: { to: string; text: string }[] = [];
+    const binding = { send: async (m: { to: string; text: string }) => void sent.push(m) } as unknown as SendEmail;
+    const link = await createResetLink(db(), actor, user.id);
+    const url = `https://lockstep.test/reset-password/${link.token}`;
+    expect(await emailResetLink(db(), { binding, from: "lockstep@acme.test" }, actor, { ...link, url })).toBe(true);
+    expect(sent).toEqual([expect.objectContaining({ to: user.email, text: expect.stringContaining(url) })]);
+    expect((await auditActions()).some((a) => a.action === "user.password_reset_link_emailed" && a.targetId === user.id)).toBe(true);
+    // Without the binding nothing is sent, and the API says so.
+    const res = await makeLink(user.id);
+    expect(res.res.status).toBe(201);
+    expect((res.body as { emailed?: boolean }).emailed).toBe(false);
+  });
+});

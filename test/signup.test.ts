@@ -3,7 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { connections } from "../src/db/schema";
+import { connections, users as usersTable } from "../src/db/schema";
 import { addSeconds, nowIso } from "../src/lib/time";
 import { api, BASE, Browser, db, PASSWORD, setupFirstOrganisation } from "./helpers";
 
@@ -182,7 +182,7 @@ describe("refused sign-ups", () => {
     // Checked through the service's refusal order: mode first, then setup. The installation row
     // exists in this file, so the refusal is shown on the service directly.
     const { signUp: service } = await import("../src/services/signup");
-    const fresh = { db: db(), throttle: env.SIGN_IN_THROTTLE, mode: "open" as const };
+    const fresh = { db: db(), throttle: env.SIGN_IN_THROTTLE, mode: "open" as const, operatorEmails: [] };
     const { installation } = await import("../src/db/schema");
     const rows = await db().select().from(installation);
     await db().delete(installation);
@@ -194,19 +194,30 @@ describe("refused sign-ups", () => {
   });
 });
 
-describe("sign-up reveals nothing about other organisations' people", () => {
-  it("an email already used in another organisation signs up exactly like a new one", async () => {
+describe("an address belongs to one organisation, and an operator's is reserved", () => {
+  it("an email that already has an account is refused without saying where; its owner still signs in to their own organisation", async () => {
     const taken = await signUp("open", partner(a.email));
-    const fresh = await signUp("open", partner("never-seen@contoso.test"));
-    expect(taken.status).toBe(201);
-    expect(fresh.status).toBe(201);
-    const keys = (body: SignedUp) => Object.keys(body).sort();
-    expect(keys((await taken.json()) as SignedUp)).toEqual(keys((await fresh.json()) as SignedUp));
-    // A's owner still signs in to A.
+    expect(taken.status).toBe(409);
+    const body = (await taken.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("conflict");
+    expect(body.error.message).not.toContain("Acme");
     const browser = new Browser();
     expect((await browser.signIn(a.email)).status).toBe(303);
     const users = await (await browser.fetch("/users", { headers: { Accept: "text/html" } })).text();
     expect(users).toContain("Olivia Owner");
+  });
+
+  it("an operator's address cannot sign up an organisation (whoever did would see and bill every organisation)", async () => {
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request(`${BASE}/api/v1/signup`, { method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": uniqueIp() }, body: JSON.stringify(partner("Ops@Lockstep.test")) }),
+      { ...env, SIGNUP: "open", OPERATOR_EMAILS: "ops@lockstep.test" } as unknown as Env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(409);
+    const [row] = await db().select().from(usersTable).where(eq(usersTable.email, "ops@lockstep.test"));
+    expect(row).toBeUndefined();
   });
 });
 

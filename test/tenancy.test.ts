@@ -54,4 +54,16 @@ describe("organisations are isolated", () => {
     expect(role.status).toBe(404);
     expect((await api(`/users/${a.owner.id}`, a.token)).status).toBe(200);
   });
+
+  it("B can neither list nor revoke A's pending invitations", async () => {
+    const made = (await (await api("/invitations", a.token, { method: "POST", json: { email: "a-teammate@a.test", role: "viewer" } })).json()) as { invitation: { id: string } };
+    const listed = (await (await api("/invitations", b.token)).json()) as { data: { id: string }[] };
+    expect(listed.data.map((i) => i.id)).not.toContain(made.invitation.id);
+    expect((await api(`/invitations/${made.invitation.id}`, b.token, { method: "DELETE" })).status).toBe(404);
+    const browser = new Browser();
+    await browser.signIn(b.email);
+    const csrf = await browser.csrfFrom("/users");
+    expect((await browser.post(`/invitations/${made.invitation.id}/revoke`, { _csrf: csrf })).status).toBe(404);
+    expect(((await (await api("/invitations", a.token)).json()) as { data: { id: string }[] }).data.map((i) => i.id)).toContain(made.invitation.id);
+  });
 });

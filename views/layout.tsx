@@ -11,6 +11,8 @@ export type LayoutProps = {
   csrfToken?: string | undefined;
   flash?: { kind: "success" | "error" | "info"; message: string } | undefined;
   active?: string;
+  /** An install operator (OPERATOR_EMAILS): the menu shows the Operator page. */
+  operator?: boolean;
   children?: Child;
 };
 
@@ -26,7 +28,7 @@ const NAV: { href: string; label: string; minRole?: "admin" }[] = [
   { href: "/api-docs", label: "API reference" },
 ];
 
-export function Layout({ title, principal, csrfToken, flash, active, children }: LayoutProps) {
+export function Layout({ title, principal, csrfToken, flash, active, operator = false, children }: LayoutProps) {
   const canAdmin = principal ? principal.role !== "viewer" : false;
   return (
     <html lang="en">
@@ -55,6 +57,11 @@ export function Layout({ title, principal, csrfToken, flash, active, children }:
                     </a>
                   </li>
                 ))}
+                {operator ? (
+                  <li>
+                    <a href="/operator" aria-current={active === "/operator" ? "page" : undefined}>Operator</a>
+                  </li>
+                ) : null}
               </ul>
             </nav>
           ) : null}

@@ -11,6 +11,7 @@ import type { AppEnv } from "../app-env";
 import { forbiddenNameError, isForbiddenKey } from "../lib/safe-keys";
 import { refuseUnknownKeys } from "./unknown-keys";
 import { hasRole } from "../auth/principal";
+import { isOperator, notAnOperator } from "../auth/require-operator";
 
 const DOC = Symbol("openapi.doc");
 const INPUT = Symbol("openapi.input");
@@ -21,8 +22,9 @@ export type RouteDoc = {
   summary: string;
   description?: string;
   tags: string[];
-  /** Who may call it; `public` routes need no token. */
-  access: "public" | "viewer" | "admin" | "owner";
+  /** Who may call it; `public` routes need no token; `operator`, a user whose email is in
+   * OPERATOR_EMAILS, whatever their role (anyone else gets 404). */
+  access: "public" | "viewer" | "admin" | "owner" | "operator";
   responses: Record<number, { description: string; schema?: z.ZodType; headers?: Record<string, string> }>;
   /** Error codes this route can answer besides the ones every route can. */
   errors?: ApiErrorCode[];
@@ -50,7 +52,9 @@ type Documented = { [DOC]?: RouteDoc; [INPUT]?: { target: Target; schema: z.ZodT
  */
 export function describe(doc: RouteDoc): MiddlewareHandler<AppEnv> {
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
-    if (doc.access !== "public") {
+    if (doc.access === "operator") {
+      if (!isOperator(c.get("principal"), c.get("config").operatorEmails)) throw notAnOperator();
+    } else if (doc.access !== "public") {
       const principal = c.get("principal");
       if (!principal) throw new ApiError("unauthenticated", "Sign in, or send an API token as `Authorization: Bearer …`.");
       if (!hasRole(principal, doc.access)) {

@@ -11,8 +11,13 @@ const timestamps = {
 export const organisations = sqliteTable("organisations", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  /** `none` until billing is set up; automatic sync may require `active` (see BILLING_REQUIRED). */
-  billingStatus: text("billing_status", { enum: ["none", "active", "past_due"] }).notNull().default("none"),
+  /**
+   * Set by the install's operators: `none` until then, `active`, `trial` (until
+   * `billing_trial_ends_at`) or `suspended`. Where BILLING_REQUIRED, automatic sync runs only for
+   * connections whose billing organisation is active or in trial (services/billing-state.ts).
+   */
+  billingStatus: text("billing_status", { enum: ["none", "active", "trial", "suspended"] }).notNull().default("none"),
+  billingTrialEndsAt: text("billing_trial_ends_at"),
   ...timestamps,
 });
 
@@ -88,6 +93,30 @@ export const passwordResets = sqliteTable(
     usedAt: text("used_at"),
   },
   (t) => [uniqueIndex("password_resets_token_unique").on(t.tokenHash), index("password_resets_user_idx").on(t.userId)],
+);
+
+/**
+ * Invitations to join an organisation as a teammate: a one-time link whose token is kept only as
+ * its SHA-256, like password links. Spent by `accepted_at`, ended early by `revoked_at`.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => organisations.id, { onDelete: "cascade" }),
+    /** Lower-cased: the address the invitee's user will have. */
+    email: text("email").notNull(),
+    role: text("role", { enum: ["owner", "admin", "viewer"] }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** The owner or admin who invited (not a foreign key: the invitation outlives their removal). */
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    acceptedAt: text("accepted_at"),
+    acceptedUserId: text("accepted_user_id"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("invitations_token_unique").on(t.tokenHash), index("invitations_org_idx").on(t.orgId, t.createdAt)],
 );
 
 export const platformAccounts = sqliteTable(

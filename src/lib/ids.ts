@@ -4,7 +4,7 @@ const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 export type IdPrefix =
   | "org" | "usr" | "tok" | "acc" | "con" | "map" | "val" | "lnk" | "cml" | "atl" | "tel"
-  | "run" | "itm" | "iss" | "aud" | "whs" | "pwr";
+  | "run" | "itm" | "iss" | "aud" | "whs" | "pwr" | "inv";
 
 function encodeTime(ms: number): string {
   let out = "";

@@ -71,6 +71,7 @@ async function receive(c: Context<AppEnv>, path: { connectionId: string; side: s
   const deps = {
     db: c.get("db"),
     encryptionKey: c.get("config").encryptionKey,
+    billingRequired: c.get("config").billingRequired,
     requestRun: (createdByOrgId: string, ask: RunAsk) => connectionSyncStub(c.env, createdByOrgId, ask.connectionId).requestRun(ask),
   };
   // The endpoint first (unknown: 404), then the bytes, then the signature, then the content.

@@ -23,13 +23,19 @@ const runProgressSchema = z.object({
 
 export const syncStatusSchema = z
   .object({
-    state: z.enum(["pending_acceptance", "initial_sync_required", "ready", "running", "paused"]),
-    label: z.string().describe("As the pages show it: Initial sync required, Ready for automatic sync, Running, Paused."),
+    state: z.enum(["pending_acceptance", "initial_sync_required", "ready", "running", "paused", "billing_required"]),
+    label: z.string().describe("As the pages show it: Initial sync required, Ready for automatic sync, Running, Paused, Stopped: billing required."),
     automaticEnabled: z.boolean(),
-    automaticBlockedBy: z
-      .object({ code: z.enum(["pending_acceptance", "initial_sync_required", "billing_required"]), message: z.string() })
+    billingOrganisation: z
+      .object({ name: z.string(), yours: z.boolean() })
       .nullable()
-      .describe("Why automatic sync cannot be switched on now; null when it can."),
+      .describe("The organisation (either side) that pays for this connection's automatic sync: the one that last switched it on. Null until someone has."),
+    automaticBlockedBy: z
+      .object({ code: z.enum(["pending_acceptance", "initial_sync_required", "billing_required"]), message: z.string().describe("What stands in the way, and what to do.") })
+      .nullable()
+      .describe(
+        "Why automatic sync cannot be switched on now, or, while it is on, why it does not run: `billing_required` where the install requires billing and the connection's billing organisation (either side) is not active; null when nothing stands in its way.",
+      ),
     manualCooldownSeconds: z.number(),
     nextManualRunAt: z.string().nullable().describe("When the next manual run is allowed, while the cooldown lasts."),
     activeRun: runProgressSchema.nullable().describe("The run waiting or going, with phase and tickets done of total."),
@@ -80,8 +86,10 @@ export const dashboardSchema = z
 
 export const billingSchema = z
   .object({
-    billingStatus: z.enum(["none", "active", "past_due"]),
-    billingRequired: z.boolean().describe("Whether this install needs an active billing status to switch automatic sync on."),
+    billingStatus: z.enum(["none", "active", "trial", "suspended"]).describe("Set by the install's operators; `none` until then."),
+    billingTrialEndsAt: z.string().nullable().describe("When a trial ends."),
+    billingActive: z.boolean().describe("Whether your organisation pays for automatic sync now: `active`, or `trial` before its end."),
+    billingRequired: z.boolean().describe("Whether this install needs active billing for automatic sync (of the connections an organisation pays for)."),
     billedConnections: z.array(z.object({ id: z.string(), name: z.string(), automaticEnabled: z.boolean() })),
     usage: z
       .array(z.object({ connectionId: z.string(), connectionName: z.string(), month: z.string(), ticketsSynced: z.number(), billedToYou: z.boolean() }))

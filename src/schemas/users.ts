@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { emailSchema, nameSchema, passwordSchema, roleSchema } from "./common";
+import { nameSchema, passwordSchema, roleSchema } from "./common";
 
 export const userSchema = z
   .object({
@@ -11,13 +11,6 @@ export const userSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: "User" });
-
-export const createUserSchema = z.object({
-  name: nameSchema,
-  email: emailSchema,
-  role: roleSchema,
-  password: passwordSchema.describe("Initial password; the user can change it later."),
-});
 
 export const updateUserSchema = z
   .object({
@@ -43,6 +36,7 @@ export const passwordChangeSchema = z.object({
 export const resetLinkSchema = z.object({
   url: z.string().describe("The one-time link to hand to the user. Shown once; only its hash is stored."),
   expiresAt: z.string(),
+  emailed: z.boolean().describe("Whether the link was also emailed to the user (only where the install has the email binding and a sender)."),
 });
 
 export type UserView = z.infer<typeof userSchema>;

@@ -62,7 +62,7 @@ export const webhookAnswerSchema = z.object({
   queued: z.boolean().describe("Whether a sync of the named tickets is queued."),
   runId: z.string().optional().describe("The run that syncs them, shown at GET /api/v1/runs/{id} from this answer on (queued, then what it found, \"no_tickets\" included). A run already waiting takes the call along, so calls close together name the same run."),
   duplicate: z.boolean().optional().describe("The delivery id was seen before: nothing is queued again."),
-  reason: z.enum(["paused", "automatic_sync_off", "not_active", "no_tickets_named"]).optional(),
+  reason: z.enum(["paused", "automatic_sync_off", "not_active", "no_tickets_named", "billing_required"]).optional(),
   message: z.string(),
 });
 

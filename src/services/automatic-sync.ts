@@ -3,11 +3,12 @@
 // is active; the organisation that switches it on becomes the connection's billing organisation.
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { connections, organisations } from "../db/schema";
+import { connections } from "../db/schema";
 import { ApiError } from "../api/error-codes";
 import { scopeOf, type Principal } from "../auth/principal";
 import { nowIso } from "../lib/time";
 import { findVisibleConnection, connectionAudit, refuseEnded } from "./connections";
+import { billingBlockOf } from "./billing-state";
 
 // How often the cron wakes connections: wrangler.toml's crons, every 5 minutes on the clock's
 // 5-minute marks (`npm start` drives the demo's on the same marks).
@@ -18,7 +19,9 @@ export function nextAutomaticCheck(now: number): string {
   return new Date(Math.floor(now / AUTOMATIC_INTERVAL_MS) * AUTOMATIC_INTERVAL_MS + AUTOMATIC_INTERVAL_MS).toISOString();
 }
 
-export type SyncState = "pending_acceptance" | "initial_sync_required" | "ready" | "running" | "paused";
+/** `billing_required`: switched on, but its billing organisation is not active where the install
+ * requires billing (services/billing-state.ts); the cron skips it until it is. */
+export type SyncState = "pending_acceptance" | "initial_sync_required" | "ready" | "running" | "paused" | "billing_required";
 
 export const SYNC_STATE_LABELS: Record<SyncState, string> = {
   pending_acceptance: "Waiting for the partner to accept",
@@ -26,6 +29,7 @@ export const SYNC_STATE_LABELS: Record<SyncState, string> = {
   ready: "Ready for automatic sync",
   running: "Running",
   paused: "Paused",
+  billing_required: "Stopped: billing required",
 };
 
 export function syncStateOf(row: Pick<typeof connections.$inferSelect, "status" | "automaticEnabled" | "initialSyncCompletedAt">): SyncState {
@@ -57,12 +61,9 @@ export async function setAutomatic(
     if (!row.initialSyncCompletedAt) {
       throw new ApiError("initial_sync_required", "Run a manual sync first: automatic sync starts once one has completed.");
     }
-    if (options.billingRequired) {
-      const [org] = await db.select({ billing: organisations.billingStatus }).from(organisations).where(eq(organisations.id, actor.orgId));
-      if (org?.billing !== "active") {
-        throw new ApiError("billing_required", "Set up billing for your organisation to switch on automatic sync.", { billingStatus: org?.billing ?? "none" });
-      }
-    }
+    // Switching on makes the actor's organisation the payer: its own billing must be active.
+    const block = await billingBlockOf(db, { automaticEnabled: false, billingOrgId: null }, actor.orgId, { billingRequired: options.billingRequired });
+    if (block) throw new ApiError("billing_required", block.message);
   }
   const changes = { automaticEnabled: enabled, updatedAt: nowIso(), ...(enabled ? { billingOrgId: actor.orgId } : {}) };
   await db.batch([

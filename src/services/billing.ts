@@ -5,11 +5,14 @@ import { and, desc, eq, gte, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { connections, connectionSides, organisations, usageCounters } from "../db/schema";
 import type { OrgScope } from "../auth/principal";
+import { billingIsActive, type BillingStatus } from "./billing-state";
 
 export const USAGE_MONTHS = 12;
 
 export type BillingView = {
-  billingStatus: "none" | "active" | "past_due";
+  billingStatus: BillingStatus;
+  billingTrialEndsAt: string | null;
+  billingActive: boolean;
   billingRequired: boolean;
   /** Connections whose automatic sync this organisation switched on, and so pays for. */
   billedConnections: { id: string; name: string; automaticEnabled: boolean }[];
@@ -22,7 +25,10 @@ function monthsAgo(now: Date, months: number): string {
 }
 
 export async function billingOf(db: Db, scope: OrgScope, options: { billingRequired: boolean; now?: Date }): Promise<BillingView> {
-  const [org] = await db.select({ billingStatus: organisations.billingStatus }).from(organisations).where(eq(organisations.id, scope.orgId));
+  const [org] = await db
+    .select({ billingStatus: organisations.billingStatus, billingTrialEndsAt: organisations.billingTrialEndsAt })
+    .from(organisations)
+    .where(eq(organisations.id, scope.orgId));
   const mine = db.select({ id: connectionSides.connectionId }).from(connectionSides).where(eq(connectionSides.orgId, scope.orgId));
   const visible = await db
     .select({ id: connections.id, name: connections.name, automaticEnabled: connections.automaticEnabled, billingOrgId: connections.billingOrgId })
@@ -37,6 +43,8 @@ export async function billingOf(db: Db, scope: OrgScope, options: { billingRequi
     .orderBy(desc(usageCounters.month), usageCounters.connectionId);
   return {
     billingStatus: org?.billingStatus ?? "none",
+    billingTrialEndsAt: org?.billingTrialEndsAt ?? null,
+    billingActive: org ? billingIsActive(org, (options.now ?? new Date()).getTime()) : false,
     billingRequired: options.billingRequired,
     billedConnections: visible.filter((c) => c.billingOrgId === scope.orgId).map(({ id, name, automaticEnabled }) => ({ id, name, automaticEnabled })),
     usage: usage.map((u) => ({

@@ -20,7 +20,7 @@ import type { ConnectionSideView, ConnectionView, UpdateConnectionInput } from "
 import { assertSafeNames } from "../lib/safe-keys";
 import { auditEntry, type AuditInput } from "./audit";
 import { childSettingIssues } from "./child-settings-checks";
-import { normaliseCode } from "./invitations";
+import { normaliseCode } from "./connection-invitations";
 
 type ConnectionRow = typeof connections.$inferSelect;
 type SideRow = typeof connectionSides.$inferSelect;

@@ -3,13 +3,14 @@
 // batched queries whatever the number of connections, so the page stays quick.
 import { and, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { changeCursors, connections as connectionRows, connectionSides, syncIssues, syncRuns } from "../db/schema";
+import { changeCursors, connections as connectionRows, connectionSides, organisations, syncIssues, syncRuns } from "../db/schema";
 import type { OrgScope } from "../auth/principal";
 import { chunks } from "../lib/chunks";
 import { connectorFor } from "../connectors/registry";
 import type { ConnectorFacts } from "../connectors/contract";
 import { listConnections } from "./connections";
 import { SYNC_STATE_LABELS, syncStateOf, type SyncState } from "./automatic-sync";
+import { billingIsActive } from "./billing-state";
 
 export const CHART_DAYS = 30;
 /** More failures in a row than this are shown as "10+": the count is a warning, not a statistic. */
@@ -53,7 +54,7 @@ export type Dashboard = { connections: ConnectionHealth[]; daily: DailyTotals[] 
 
 const isFinished = (r: RunRow) => r.status !== "queued" && r.status !== "running";
 
-export async function dashboardOf(db: Db, scope: OrgScope, options: { now?: Date; budgetUsed?: BudgetReader } = {}): Promise<Dashboard> {
+export async function dashboardOf(db: Db, scope: OrgScope, options: { now?: Date; budgetUsed?: BudgetReader; billingRequired?: boolean } = {}): Promise<Dashboard> {
   const now = options.now ?? new Date();
   const list = await listConnections(db, scope, { limit: 200 });
   const ids = list.data.map((c) => c.id);
@@ -61,6 +62,8 @@ export async function dashboardOf(db: Db, scope: OrgScope, options: { now?: Date
   const issues = new Map<string, number>();
   const backlog = new Map<string, number>();
   const checked = new Map<string, string | null>();
+  /** Whether each connection's billing organisation pays for its automatic sync now. */
+  const paying = new Map<string, boolean>();
   for (const part of chunks(ids, 50)) {
     // The newest runs of each connection, all in one round trip.
     const [first, ...rest] = part.map((id) =>
@@ -81,8 +84,15 @@ export async function dashboardOf(db: Db, scope: OrgScope, options: { now?: Date
     for (const row of openCounts) issues.set(row.connectionId, row.n);
     const cursors = await db.select({ connectionId: changeCursors.connectionId, retry: changeCursors.retryIds }).from(changeCursors).where(inArray(changeCursors.connectionId, part));
     for (const row of cursors) backlog.set(row.connectionId, (backlog.get(row.connectionId) ?? 0) + (JSON.parse(row.retry) as string[]).length);
-    const checks = await db.select({ id: connectionRows.id, at: connectionRows.lastCheckedAt }).from(connectionRows).where(inArray(connectionRows.id, part));
-    for (const row of checks) checked.set(row.id, row.at);
+    const checks = await db
+      .select({ id: connectionRows.id, at: connectionRows.lastCheckedAt, billingStatus: organisations.billingStatus, billingTrialEndsAt: organisations.billingTrialEndsAt })
+      .from(connectionRows)
+      .leftJoin(organisations, eq(organisations.id, connectionRows.billingOrgId))
+      .where(inArray(connectionRows.id, part));
+    for (const row of checks) {
+      checked.set(row.id, row.at);
+      paying.set(row.id, row.billingStatus !== null && billingIsActive({ billingStatus: row.billingStatus, billingTrialEndsAt: row.billingTrialEndsAt }, now.getTime()));
+    }
   }
 
   // One read per paced account, however many connections share it.
@@ -106,7 +116,9 @@ export async function dashboardOf(db: Db, scope: OrgScope, options: { now?: Date
     const checkedAt = checked.get(c.id) ?? null;
     const lastEnd = finished[0] ? (finished[0].finishedAt ?? finished[0].startedAt) : null;
     const firstOk = checkedAt && (!lastEnd || checkedAt > lastEnd) ? 0 : finished.findIndex((r) => r.status !== "failed");
-    const state = syncStateOf({ status: c.status, automaticEnabled: c.automaticEnabled, initialSyncCompletedAt: c.initialSyncCompletedAt });
+    const running = syncStateOf({ status: c.status, automaticEnabled: c.automaticEnabled, initialSyncCompletedAt: c.initialSyncCompletedAt });
+    // Switched on but not paid for where the install requires billing: the cron skips it.
+    const state: SyncState = running === "running" && options.billingRequired && !paying.get(c.id) ? "billing_required" : running;
     const left = active?.ticketsTotal != null ? Math.max(0, active.ticketsTotal - active.ticketsDone) : 0;
     const last = finished[0];
     return {

@@ -14,6 +14,7 @@ import { ROLE_RANK, type Principal } from "../auth/principal";
 import { signInSucceeded, takeSignInAttempt, throttledMessage, type SignInThrottle } from "../auth/sign-in-throttle";
 import { auditEntry } from "./audit";
 import { assertStrongPassword } from "./password-strength";
+import { sendAccountEmail, type EmailChannel } from "./account-email";
 
 /** Long enough to hand a link over by another channel; short enough that a lost one goes stale. */
 export const RESET_LINK_SECONDS = 24 * 60 * 60;
@@ -83,6 +84,23 @@ export async function createResetLink(db: Db, actor: Principal, userId: string, 
     auditEntry(db, actor, { action: "user.password_reset_link_created", targetType: "user", targetId: target.id, details: { email: target.email, expiresAt } }, ip),
   ]);
   return { token, expiresAt, user: { id: target.id, email: target.email } };
+}
+
+/**
+ * Emails a forgotten-password link to its user where the install sends email; the admin who made
+ * it still sees it once, so it can be handed over where nothing is sent.
+ */
+export async function emailResetLink(db: Db, channel: EmailChannel | undefined, actor: Principal, link: { url: string; expiresAt: string; user: { id: string; email: string } }, ip?: string | null): Promise<boolean> {
+  const sent = await sendAccountEmail(channel, {
+    to: link.user.email,
+    subject: `Set a new Lockstep password for ${actor.orgName}`,
+    text: [
+      `${actor.userName} (${actor.userEmail}) made a link for you to set a new Lockstep password: ${link.url}`,
+      `It works once, until ${link.expiresAt.replace("T", " ").slice(0, 16)} UTC. Setting a password signs you out everywhere and revokes the API tokens you made. If you did not ask for it, tell ${actor.userEmail}.`,
+    ].join("\n\n"),
+  });
+  if (sent) await auditEntry(db, actor, { action: "user.password_reset_link_emailed", targetType: "user", targetId: link.user.id, details: { email: link.user.email } }, ip).run();
+  return sent;
 }
 
 /** The link's address on the host the admin is using (the same Worker serves the page). */

@@ -2,17 +2,18 @@
 // API token, audit entry). SIGNUP decides who may: `invite` (the default) only someone holding a
 // pending connection's verification code, `open` anyone, `closed` no one.
 //
-// Emails are unique within an organisation, not across the install (users.email), so a new
-// organisation's owner may use an address that is already a user elsewhere: the answer is the
-// same whether or not it is, and sign-up reveals nothing about other organisations' people.
+// A person belongs to one organisation, so an address that already has an account on the install
+// is refused (the answer says only that, never where), as is an operator's address: operators are
+// known by their email, so whoever signed up with one would see and bill every organisation.
+// The refusal comes after the sign-up throttle, so addresses cannot be tried quickly.
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { AppConfig } from "../env";
-import { organisations } from "../db/schema";
+import { organisations, users } from "../db/schema";
 import { ApiError } from "../api/error-codes";
 import { takeSignUpAttempt, type SignInThrottle } from "../auth/sign-in-throttle";
 import { auditEntry } from "./audit";
-import { claimInvitation, usableInvitation, type Invitation } from "./invitations";
+import { claimInvitation, usableInvitation, type Invitation } from "./connection-invitations";
 import { isSetUp, organisationWithOwner } from "./setup";
 
 export type SignUpInput = {
@@ -21,7 +22,16 @@ export type SignUpInput = {
   code?: string | undefined;
 };
 
-export type SignUpDeps = { db: Db; throttle: DurableObjectNamespace<SignInThrottle>; mode: AppConfig["signup"] };
+export type SignUpDeps = { db: Db; throttle: DurableObjectNamespace<SignInThrottle>; mode: AppConfig["signup"]; operatorEmails: readonly string[] };
+
+async function refuseUnavailableEmail(db: Db, email: string, operatorEmails: readonly string[]): Promise<void> {
+  const address = email.trim().toLowerCase();
+  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, address)).limit(1);
+  if (!user && !operatorEmails.includes(address)) return;
+  throw new ApiError("conflict", "This address cannot sign up an organisation here: it already has an account on this install, or is reserved. Sign in if it is yours, or use another address.", {
+    fields: [{ path: "owner.email", message: "cannot sign up here: sign in, or use another address" }],
+  });
+}
 
 function closed(message: string) {
   return new ApiError("signup_closed", message);
@@ -49,6 +59,7 @@ export async function signUp(deps: SignUpDeps, input: SignUpInput, options: { wi
       "Retry-After": String(taken.retryAfter),
     });
   }
+  await refuseUnavailableEmail(db, input.owner.email, deps.operatorEmails);
   const code = input.code?.trim() || undefined;
   const invitation: Invitation | null = code ? await usableInvitation(db, code, null) : null;
   let created: Awaited<ReturnType<typeof organisationWithOwner>>;

@@ -1,16 +1,14 @@
 // Users of one organisation, and the rules that keep roles sane: nobody grants more than they
-// hold, nobody touches a user above them, and an organisation always keeps an owner.
+// hold, nobody touches a user above them, and an organisation always keeps an owner. Users are
+// never made here with a password someone else chose: they join by invitation (invitations.ts).
 import { and, asc, count, eq, gt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { sessions, users } from "../db/schema";
-import { hashPassword } from "../crypto/password";
-import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import { pageOf, type Page, type PageRequest } from "../lib/pagination";
 import { ApiError, notFound } from "../api/error-codes";
 import { ROLE_RANK, scopeOf, type OrgScope, type Principal, type Role } from "../auth/principal";
 import { auditEntry } from "./audit";
-import { assertStrongPassword } from "./password-strength";
 import type { UserView } from "../schemas/users";
 
 type UserRow = typeof users.$inferSelect;
@@ -54,39 +52,6 @@ function assertMayManage(actor: Principal, target: UserRow) {
 async function ownerCount(db: Db, orgId: string): Promise<number> {
   const [row] = await db.select({ n: count() }).from(users).where(and(eq(users.orgId, orgId), eq(users.role, "owner")));
   return row?.n ?? 0;
-}
-
-/** Only this organisation's users count: whether other organisations use the address is not ours to say. */
-async function assertEmailFree(db: Db, orgId: string, email: string) {
-  const [taken] = await db.select({ id: users.id }).from(users).where(and(eq(users.orgId, orgId), eq(users.email, email))).limit(1);
-  if (taken) throw new ApiError("conflict", "A user with this email is already in your organisation.", { fields: [{ path: "email", message: "is already a user here" }] });
-}
-
-export async function createUser(
-  db: Db,
-  actor: Principal,
-  input: { name: string; email: string; role: Role; password: string },
-  ip?: string | null,
-): Promise<UserView> {
-  assertMayGrant(actor, input.role);
-  await assertEmailFree(db, actor.orgId, input.email);
-  await assertStrongPassword(input.password, [input.email, input.name, actor.orgName]);
-  const now = nowIso();
-  const row: UserRow = {
-    id: newId("usr"),
-    orgId: actor.orgId,
-    name: input.name,
-    email: input.email,
-    role: input.role,
-    passwordHash: await hashPassword(input.password),
-    createdAt: now,
-    updatedAt: now,
-  };
-  await db.batch([
-    db.insert(users).values(row),
-    auditEntry(db, actor, { action: "user.created", targetType: "user", targetId: row.id, details: { email: row.email, role: row.role } }, ip),
-  ]);
-  return view(row);
 }
 
 export async function updateUser(

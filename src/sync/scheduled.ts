@@ -1,9 +1,11 @@
-// The 5-minute cron only wakes the connections whose automatic sync is on and not paused; each
+// The 5-minute cron only wakes the connections whose automatic sync is on and not paused (and,
+// where the install requires billing, whose billing organisation is active or in trial); each
 // connection's Durable Object does the work (and coalesces a wake-up that finds a run waiting).
 // It reads due connections a page at a time by id and wakes them a batch at a time, so a large
 // install stays within one invocation's subrequest and D1 budgets (see README, "Scale").
 import { sql } from "drizzle-orm";
 import { createDb } from "../db/client";
+import { loadConfig } from "../env";
 import { connectionSyncStub } from "./connection-sync";
 
 /** Due connections read per D1 query. */
@@ -26,13 +28,14 @@ type Woken = { id: string; createdByOrgId: string };
 
 export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Env): Promise<ScheduledReport> {
   const db = createDb(env.DB);
+  const billing: Billing = { required: loadConfig(env).billingRequired, now: new Date(controller.scheduledTime).toISOString() };
   const report: ScheduledReport = { due: 0, woken: 0, failed: 0, queries: 0, stalled: 0, rearmed: 0 };
   let after = "";
   let stalled: Woken[] = [];
   for (let first = true; ; first = false) {
     // The first page comes with the watchdog's stalled connections, in the same statement: an
     // idle install costs one D1 statement a tick.
-    const rows = await db.all<Woken & { kind: "due" | "stalled" }>(first ? firstPage() : duePage(after));
+    const rows = await db.all<Woken & { kind: "due" | "stalled" }>(first ? firstPage(billing) : duePage(after, billing));
     report.queries++;
     const page = rows.filter((r) => r.kind === "due");
     if (first) stalled = rows.filter((r) => r.kind === "stalled");
@@ -54,10 +57,24 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
   return report;
 }
 
-/** Due connections (automatic sync on, not paused) after `after`, by id (the automatic index). */
-function duePage(after: string) {
-  return sql`select 'due' as kind, id, created_by_org_id as "createdByOrgId" from connections
-    where automatic_enabled = 1 and status = 'active' and id > ${after} order by id limit ${PAGE}`;
+type Billing = { required: boolean; now: string };
+
+/**
+ * Due connections (automatic sync on, not paused) after `after`, by id (the automatic index).
+ * Where billing is required, only those whose billing organisation pays now (`active`, or a
+ * trial not yet ended: the rule of services/billing-state.ts); the others are skipped, their
+ * cursors untouched, so they resume where they stopped once it does.
+ */
+function duePage(after: string, billing: Billing) {
+  if (!billing.required) {
+    return sql`select 'due' as kind, id, created_by_org_id as "createdByOrgId" from connections
+      where automatic_enabled = 1 and status = 'active' and id > ${after} order by id limit ${PAGE}`;
+  }
+  return sql`select 'due' as kind, c.id, c.created_by_org_id as "createdByOrgId" from connections c
+    join organisations o on o.id = c.billing_org_id
+    where c.automatic_enabled = 1 and c.status = 'active' and c.id > ${after}
+      and (o.billing_status = 'active' or (o.billing_status = 'trial' and o.billing_trial_ends_at > ${billing.now}))
+    order by c.id limit ${PAGE}`;
 }
 
 /**
@@ -65,9 +82,9 @@ function duePage(after: string) {
  * not) with a run queued or running for a long time (one indexed lookup of sync_runs by status
  * and start).
  */
-function firstPage() {
+function firstPage(billing: Billing) {
   const stalledBefore = new Date(Date.now() - STALLED_AFTER_MS).toISOString();
-  return sql`select * from (${duePage("")})
+  return sql`select * from (${duePage("", billing)})
     union all
     select * from (select distinct 'stalled' as kind, c.id, c.created_by_org_id as "createdByOrgId"
       from sync_runs r join connections c on c.id = r.connection_id

@@ -5,7 +5,7 @@
 // credentials, so even a genuine payload's content is never trusted.
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { connections, connectionSides, platformAccounts } from "../db/schema";
+import { connections, connectionSides, organisations, platformAccounts } from "../db/schema";
 import { ApiError, notFound } from "../api/error-codes";
 import { invalidInput } from "../api/on-error";
 import { connectorFor } from "../connectors/registry";
@@ -15,6 +15,7 @@ import type { RunAnswer, RunAsk } from "../sync/connection-sync";
 import type { WebhookAnswer } from "../schemas/webhooks";
 import { firstDelivery, forgetDelivery } from "./replay-cache";
 import { verifyDelivery } from "./verify";
+import { billingIsActive } from "../services/billing-state";
 
 type Side = "source" | "target";
 
@@ -24,6 +25,8 @@ export type WebhookEndpoint = {
   createdByOrgId: string;
   status: "pending" | "active" | "paused";
   automaticEnabled: boolean;
+  /** Whether the connection's billing organisation pays for automatic sync now. */
+  billingActive: boolean;
   scheme: WebhookScheme;
   webhook: ConnectorWebhook;
   secrets: { id: string; secret: string }[];
@@ -34,6 +37,8 @@ export type ReceiveDeps = {
   encryptionKey: string;
   /** Asks the connection's Durable Object for a run (`connectionSyncStub(...).requestRun`). */
   requestRun: (createdByOrgId: string, ask: RunAsk) => Promise<RunAnswer>;
+  /** BILLING_REQUIRED: webhook runs are automatic sync, and stop with it when nobody pays. */
+  billingRequired?: boolean;
   now?: () => number;
 };
 
@@ -46,17 +51,26 @@ const nothingHere = () => notFound("Webhook endpoint");
 export async function findEndpoint(deps: Pick<ReceiveDeps, "db" | "encryptionKey">, connectionId: string, side: string): Promise<WebhookEndpoint> {
   if (side !== "source" && side !== "target") throw nothingHere();
   const [row] = await deps.db
-    .select({ createdByOrgId: connections.createdByOrgId, status: connections.status, automaticEnabled: connections.automaticEnabled, platform: platformAccounts.platform })
+    .select({
+      createdByOrgId: connections.createdByOrgId,
+      status: connections.status,
+      automaticEnabled: connections.automaticEnabled,
+      platform: platformAccounts.platform,
+      billingStatus: organisations.billingStatus,
+      billingTrialEndsAt: organisations.billingTrialEndsAt,
+    })
     .from(connectionSides)
     .innerJoin(connections, eq(connections.id, connectionSides.connectionId))
     .innerJoin(platformAccounts, eq(platformAccounts.id, connectionSides.platformAccountId))
+    .leftJoin(organisations, eq(organisations.id, connections.billingOrgId))
     .where(and(eq(connectionSides.connectionId, connectionId), eq(connectionSides.side, side)))
     .limit(1);
   const connector = row ? connectorFor(row.platform) : null;
   if (!row || !connector?.webhook || !connector.facts.webhooks) throw nothingHere();
   const secrets = await liveSecrets(deps.db, deps.encryptionKey, connectionId, side);
   if (!secrets.length) throw nothingHere();
-  return { connectionId, side, createdByOrgId: row.createdByOrgId, status: row.status, automaticEnabled: row.automaticEnabled, scheme: connector.facts.webhooks, webhook: connector.webhook, secrets };
+  const billingActive = row.billingStatus !== null && billingIsActive({ billingStatus: row.billingStatus, billingTrialEndsAt: row.billingTrialEndsAt });
+  return { connectionId, side, createdByOrgId: row.createdByOrgId, status: row.status, automaticEnabled: row.automaticEnabled, billingActive, scheme: connector.facts.webhooks, webhook: connector.webhook, secrets };
 }
 
 function parseEvent(webhook: ConnectorWebhook, rawBody: Uint8Array): string[] {
@@ -103,6 +117,9 @@ export async function receiveDelivery(
   if (endpoint.status === "paused") return skip("paused", "The connection is paused; the change is picked up after it resumes.");
   if (endpoint.status !== "active") return skip("not_active", "The connection is not active yet.");
   if (!endpoint.automaticEnabled) return skip("automatic_sync_off", "Automatic sync is off; the change is picked up by the next manual run.");
+  if (deps.billingRequired && !endpoint.billingActive) {
+    return skip("billing_required", "Automatic sync is stopped: the connection's billing organisation is not active. The change is picked up by the next manual run, or once billing is active again.");
+  }
   if (!ticketIds.length) return skip("no_tickets_named", "The event names no ticket; nothing to sync.");
   let answer: RunAnswer;
   try {

@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 describe("the users, API tokens and audit log pages", () => {
   it("render as pages and as htmx fragments", async () => {
-    await expectPageAndFragment(actors.owner, "/users", "Add a user");
+    await expectPageAndFragment(actors.owner, "/users", "Invite a teammate");
     await expectPageAndFragment(actors.owner, "/tokens", "Create a token");
     await expectPageAndFragment(actors.owner, "/audit-log", "session.signed_in");
   });

@@ -1,8 +1,7 @@
 // Billing and usage: the organisation's billing status, whether this install needs one for
 // automatic sync, the connections it pays for, and tickets synced per connection and month.
 import type { BillingView } from "../../src/services/billing";
-
-const STATUS_TEXT: Record<BillingView["billingStatus"], string> = { none: "Not set up", active: "Active", past_due: "Payment overdue" };
+import { billingStateText } from "../../src/services/billing-state";
 
 export function BillingPage({ billing }: { billing: BillingView }) {
   const months = [...new Set(billing.usage.map((u) => u.month))];
@@ -15,13 +14,13 @@ export function BillingPage({ billing }: { billing: BillingView }) {
         <h2>Billing</h2>
         <dl class="facts">
           <dt>Status</dt>
-          <dd><span class={`badge billing-${billing.billingStatus}`}>{STATUS_TEXT[billing.billingStatus]}</span></dd>
+          <dd><span class={`badge billing-${billing.billingStatus}`}>{billingStateText(billing)}</span></dd>
           <dt>Automatic sync</dt>
           <dd>
             {billing.billingRequired
-              ? billing.billingStatus === "active"
+              ? billing.billingActive
                 ? "Allowed: your billing is active."
-                : "Needs active billing on this install: ask your Lockstep provider to set it up. Manual syncs work meanwhile."
+                : "Needs active billing on this install: ask your Lockstep provider (the install's operators) to set it up. Automatic sync of the connections you pay for is stopped meanwhile; manual syncs work."
               : "This install does not require billing: automatic sync can be switched on once a manual sync has completed."}
           </dd>
           <dt>Billed to you this month</dt>

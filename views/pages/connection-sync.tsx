@@ -54,8 +54,13 @@ export function SyncStateCard({ principal, connection, status, csrf, names }: { 
       </div>
       <h3>Automatic sync</h3>
       <p>
-        {status.automaticEnabled ? "On: this connection syncs every 5 minutes" : "Off"}
+        {status.state === "billing_required" ? "On, but stopped for billing" : status.automaticEnabled ? "On: this connection syncs every 5 minutes" : "Off"}
         {status.state === "paused" ? " (paused: nothing runs until you resume)" : ""}.
+        {status.billingOrganisation ? (
+          <span class="help block" id="billing-organisation">
+            Paid for by {status.billingOrganisation.yours ? "your organisation" : status.billingOrganisation.name}: the organisation that switched automatic sync on.
+          </span>
+        ) : null}
       </p>
       {status.automaticEnabled || status.lastAutomaticCheckAt ? (
         <p class="help" id="automatic-checks">
@@ -69,8 +74,8 @@ export function SyncStateCard({ principal, connection, status, csrf, names }: { 
         </p>
       ) : null}
       {blocked ? (
-        <p class="help" id="automatic-blocked">
-          Cannot be switched on yet: {blocked.message}
+        <p class={status.automaticEnabled ? "warning" : "help"} id="automatic-blocked" data-code={blocked.code}>
+          {status.automaticEnabled ? blocked.message : `Cannot be switched on yet: ${blocked.message}`}
         </p>
       ) : null}
       {canAdmin ? (

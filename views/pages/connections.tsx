@@ -5,7 +5,7 @@ import type { ConnectionView } from "../../src/schemas/connection-views";
 import type { PlatformAccountView } from "../../src/services/platform-accounts";
 import { ConnectionTabs } from "../components/connection-tabs";
 import { CsrfField, Field, FormError, SelectField, type FieldErrors } from "../components/form";
-import type { Invitation } from "../../src/services/invitations";
+import type { Invitation } from "../../src/services/connection-invitations";
 import { InvitationSummary } from "./signup";
 import { TestBadge } from "./platform-accounts";
 

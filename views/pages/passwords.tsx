@@ -37,12 +37,12 @@ export function AccountPage({ principal, csrf, errors = {}, message }: { princip
   );
 }
 
-export function ResetLinkPage({ email, url, expiresAt }: { email: string; url: string; expiresAt: string }) {
+export function ResetLinkPage({ email, url, expiresAt, emailed = false }: { email: string; url: string; expiresAt: string; emailed?: boolean }) {
   return (
     <section class="card narrow">
       <h1>Password link for {email}</h1>
       <p>
-        Give this link to {email} by a channel you trust. It works once, until {expiresAt.replace("T", " ").slice(0, 16)} UTC, and replaces any earlier link.
+        {emailed ? `We emailed this link to ${email}. ` : `Give this link to ${email} by a channel you trust. `}It works once, until {expiresAt.replace("T", " ").slice(0, 16)} UTC, and replaces any earlier link.
         Setting a password with it signs them out everywhere and revokes the API tokens they made.
       </p>
       <p><strong>Copy it now: it is shown only once.</strong></p>

@@ -1,7 +1,7 @@
 // The partner's way in: the invitation link (/accept?code=…) that says who invites them and to
 // what, the sign-up form, and the page that shows the new owner's API token once.
 import { CsrfField, Field, FormError, type FieldErrors } from "../components/form";
-import type { Invitation } from "../../src/services/invitations";
+import type { Invitation } from "../../src/services/connection-invitations";
 
 export type SignupValues = { organisationName?: string | undefined; ownerName?: string | undefined; ownerEmail?: string | undefined; code?: string | undefined };
 type Mode = "invite" | "open" | "closed";

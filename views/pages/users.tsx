@@ -1,5 +1,6 @@
 import type { Principal } from "../../src/auth/principal";
 import type { UserView } from "../../src/schemas/users";
+import type { InvitationView } from "../../src/services/invitations";
 import { CsrfField, Field, FormError, SelectField, type FieldErrors } from "../components/form";
 
 const ROLE_OPTIONS = [
@@ -11,6 +12,8 @@ const ROLE_OPTIONS = [
 export function UsersPage({
   principal,
   users,
+  invitations,
+  emailEnabled,
   csrf,
   errors = {},
   values = {},
@@ -18,9 +21,13 @@ export function UsersPage({
 }: {
   principal: Principal;
   users: UserView[];
+  /** Pending invitations; only owners and admins are shown them. */
+  invitations: InvitationView[];
+  /** Whether the install emails invitation links (else the inviter hands them over). */
+  emailEnabled: boolean;
   csrf: string;
   errors?: FieldErrors;
-  values?: { name?: string; email?: string; role?: string };
+  values?: { email?: string; role?: string };
   message?: string;
 }) {
   const canAdmin = principal.role !== "viewer";
@@ -85,19 +92,60 @@ export function UsersPage({
         </table>
       </div>
       {canAdmin ? (
-        <div class="card">
-          <h2>Add a user</h2>
+        <div class="card" id="invitations">
+          <h2>Invite a teammate</h2>
+          <p class="help">
+            They get a one-time link, valid 7 days, to choose their own name and password.{" "}
+            {emailEnabled ? "It is emailed to them, and shown to you once." : "This install sends no email: you are shown the link once, to hand over by a channel you trust."}
+          </p>
           <FormError message={message} />
-          <form method="post" action="/users">
+          <form method="post" action="/invitations">
             <CsrfField token={csrf} />
-            <Field name="name" label="Name" value={values.name} errors={errors} required />
             <Field name="email" label="Email" type="email" value={values.email} errors={errors} required />
             <SelectField name="role" label="Role" options={grantable} value={values.role ?? "viewer"} errors={errors} />
-            <Field name="password" label="Initial password" type="password" errors={errors} required autocomplete="new-password" help="At least 10 characters and not easy to guess; tell it to the user privately." />
-            <button type="submit" class="primary">Add user</button>
+            <button type="submit" class="primary">Invite</button>
           </form>
+          <PendingInvitations invitations={invitations} csrf={csrf} principal={principal} />
         </div>
       ) : null}
     </section>
+  );
+}
+
+function PendingInvitations({ invitations, csrf, principal }: { invitations: InvitationView[]; csrf: string; principal: Principal }) {
+  if (!invitations.length) return <p class="help">No pending invitations.</p>;
+  return (
+    <div class="table-scroll">
+      <table class="table">
+        <caption>Pending invitations</caption>
+        <thead>
+          <tr>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Invited by</th>
+            <th scope="col">Link works until (UTC)</th>
+            <th scope="col"><span class="visually-hidden">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {invitations.map((inv) => (
+            <tr id={`invitation-${inv.id}`}>
+              <td>{inv.email}</td>
+              <td><span class={`badge badge-${inv.role}`}>{inv.role}</span></td>
+              <td>{inv.invitedBy}</td>
+              <td>{inv.expiresAt.replace("T", " ").slice(0, 16)}</td>
+              <td>
+                {inv.role !== "owner" || principal.role === "owner" ? (
+                  <form method="post" action={`/invitations/${inv.id}/revoke`} class="inline" data-confirm={`Revoke the invitation to ${inv.email}? Its link stops working at once.`}>
+                    <CsrfField token={csrf} />
+                    <button type="submit" class="danger">Revoke</button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -12,7 +12,7 @@ import { scopeOf } from "../../auth/principal";
 const tags = ["Sync runs"];
 const automaticViewSchema = z.object({
   enabled: z.boolean(),
-  state: z.enum(["pending_acceptance", "initial_sync_required", "ready", "running", "paused"]),
+  state: z.enum(["pending_acceptance", "initial_sync_required", "ready", "running", "paused", "billing_required"]),
   label: z.string().describe("As the pages show it: Initial sync required, Ready for automatic sync, Running, Paused."),
   billingOrganisationId: z.string().nullable(),
 });

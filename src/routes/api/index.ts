@@ -9,6 +9,8 @@ import { setupApi } from "./setup";
 import { signupApi } from "./signup";
 import { organisationApi } from "./organisation";
 import { usersApi } from "./users";
+import { invitationAcceptApi, invitationsApi } from "./invitations";
+import { operatorApi } from "./operator";
 import { accountApi } from "./account";
 import { apiTokensApi } from "./api-tokens";
 import { auditLogApi } from "./audit-log";
@@ -31,11 +33,14 @@ export const API_INFO = {
 
 const routes = new Hono<AppEnv>()
   .route("/", accountApi)
+  .route("/", invitationAcceptApi)
+  .route("/", operatorApi)
   .use(writesNeedAdmin)
   .route("/", setupApi)
   .route("/", signupApi)
   .route("/", usersApi)
   .route("/", organisationApi)
+  .route("/", invitationsApi)
   .route("/", apiTokensApi)
   .route("/", auditLogApi)
   .route("/", platformAccountsApi)

@@ -16,7 +16,7 @@ export const overviewApi = new Hono<AppEnv>()
       access: "viewer",
       responses: { 200: { description: "Health per connection; daily totals over 30 days.", schema: dashboardSchema } },
     }),
-    async (c) => c.json(await dashboardOf(c.get("db"), scopeOf(c.get("principal")!), { budgetUsed: accountBudgetReader(c.env) })),
+    async (c) => c.json(await dashboardOf(c.get("db"), scopeOf(c.get("principal")!), { budgetUsed: accountBudgetReader(c.env), billingRequired: c.get("config").billingRequired })),
   )
   .get(
     "/billing",

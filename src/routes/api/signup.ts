@@ -16,11 +16,11 @@ export const signupApi = new Hono<AppEnv>().post(
     tags: ["Setup"],
     access: "public",
     responses: { 201: { description: "Signed up; the token is shown only now.", schema: signupResultSchema } },
-    errors: ["signup_closed", "invitation_required", "invitation_invalid", "invitation_expired", "rate_limited"],
+    errors: ["conflict", "signup_closed", "invitation_required", "invitation_invalid", "invitation_expired", "rate_limited"],
   }),
   jsonBody(signupSchema),
   async (c) => {
-    const deps = { db: c.get("db"), throttle: c.env.SIGN_IN_THROTTLE, mode: c.get("config").signup };
+    const deps = { db: c.get("db"), throttle: c.env.SIGN_IN_THROTTLE, mode: c.get("config").signup, operatorEmails: c.get("config").operatorEmails };
     const result = await signUp(deps, c.req.valid("json"), { ip: c.req.header("CF-Connecting-IP") });
     return c.json({ token: result.token, organisation: result.organisation, owner: result.owner, invitation: result.invitation }, 201);
   },

@@ -4,9 +4,10 @@ import { describe, jsonBody, params, query } from "../../api/openapi";
 import { scopeOf } from "../../auth/principal";
 import { pageQuerySchema, pageSchema } from "../../lib/pagination";
 import { idParamSchema } from "../../schemas/common";
-import { createUserSchema, resetLinkSchema, updateUserSchema, userSchema } from "../../schemas/users";
-import { createResetLink, resetUrl } from "../../services/passwords";
-import { createUser, deleteUser, getUser, listUsers, updateUser } from "../../services/users";
+import { resetLinkSchema, updateUserSchema, userSchema } from "../../schemas/users";
+import { createResetLink, emailResetLink, resetUrl } from "../../services/passwords";
+import { accountEmailChannel } from "../../services/account-email";
+import { deleteUser, getUser, listUsers, updateUser } from "../../services/users";
 
 const tags = ["Users"];
 
@@ -16,18 +17,6 @@ export const usersApi = new Hono<AppEnv>()
     describe({ summary: "List users", tags, access: "viewer", responses: { 200: { description: "A page of users.", schema: pageSchema(userSchema) } } }),
     query(pageQuerySchema),
     async (c) => c.json(await listUsers(c.get("db"), scopeOf(c.get("principal")!), c.req.valid("query"))),
-  )
-  .post(
-    "/users",
-    describe({
-      summary: "Add a user",
-      tags,
-      access: "admin",
-      responses: { 201: { description: "Created.", schema: userSchema } },
-      errors: ["conflict"],
-    }),
-    jsonBody(createUserSchema),
-    async (c) => c.json(await createUser(c.get("db"), c.get("principal")!, c.req.valid("json"), c.req.header("CF-Connecting-IP")), 201),
   )
   .get(
     "/users/:id",
@@ -55,7 +44,7 @@ export const usersApi = new Hono<AppEnv>()
     describe({
       summary: "Make a one-time password link for another user",
       description:
-        "Answers the link once (`Cache-Control: no-store`); only its hash is kept. It works once, for 24 hours, and replaces any earlier link. Setting a password with it ends the user's sessions and revokes the API tokens they made. For your own password use `POST /account/password`.",
+        "For a forgotten password. Answers the link once (`Cache-Control: no-store`) and emails it to the user where the install sends email; only its hash is kept. It works once, for 24 hours, and replaces any earlier link. Setting a password with it ends the user's sessions and revokes the API tokens they made. For your own password use `POST /account/password`.",
       tags,
       access: "admin",
       responses: { 201: { description: "The link, shown once.", schema: resetLinkSchema } },
@@ -63,9 +52,13 @@ export const usersApi = new Hono<AppEnv>()
     }),
     params(idParamSchema),
     async (c) => {
-      const link = await createResetLink(c.get("db"), c.get("principal")!, c.req.valid("param").id, c.req.header("CF-Connecting-IP"));
+      const principal = c.get("principal")!;
+      const ip = c.req.header("CF-Connecting-IP");
+      const link = await createResetLink(c.get("db"), principal, c.req.valid("param").id, ip);
+      const url = resetUrl(c, link.token);
+      const emailed = await emailResetLink(c.get("db"), accountEmailChannel(c.env), principal, { ...link, url }, ip);
       c.header("Cache-Control", "no-store");
-      return c.json({ url: resetUrl(c, link.token), expiresAt: link.expiresAt }, 201);
+      return c.json({ url, expiresAt: link.expiresAt, emailed }, 201);
     },
   )
   .delete(

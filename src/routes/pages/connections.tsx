@@ -10,7 +10,7 @@ import type { ConnectionView } from "../../schemas/connection-views";
 import { nameSchema } from "../../schemas/common";
 import { acceptConnection, createConnection, deleteConnection, getConnection, leaveConnection, listConnections, updateConnection } from "../../services/connections";
 import { listMappings } from "../../services/field-mappings";
-import { findInvitation } from "../../services/invitations";
+import { findInvitation } from "../../services/connection-invitations";
 import { connectionNotices } from "../../services/connection-notices";
 import { emailAcceptance } from "../../services/connection-emails";
 import { listAccounts } from "../../services/platform-accounts";

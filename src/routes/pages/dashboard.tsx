@@ -13,7 +13,7 @@ export const dashboardPages = new Hono<AppEnv>()
   .get("/", async (c) => {
     const principal = signedIn(c);
     const db = c.get("db");
-    const dashboard = await dashboardOf(db, scopeOf(principal), { budgetUsed: accountBudgetReader(c.env) });
+    const dashboard = await dashboardOf(db, scopeOf(principal), { budgetUsed: accountBudgetReader(c.env), billingRequired: c.get("config").billingRequired });
     const accounts = dashboard.connections.length ? 0 : (await listAccounts(db, scopeOf(principal), { limit: 200 })).data.length;
     return render(c, "Dashboard", <DashboardPage principal={principal} dashboard={dashboard} accounts={accounts} />, { active: "/" });
   })

@@ -10,6 +10,8 @@ import { requireSignedIn } from "./render";
 import { usersPages } from "./users";
 import { organisationPages } from "./organisation";
 import { accountPages, resetPasswordPages } from "./passwords";
+import { joinPages } from "./join";
+import { operatorPages } from "./operator";
 import { platformAccountPages } from "./platform-accounts";
 import { connectionPages } from "./connections";
 import { connectionSettingsPages } from "./connection-settings";
@@ -42,6 +44,7 @@ const signedInPages = new Hono<AppEnv>()
   .route("/", runPages)
   .route("/", connectionSyncPages)
   .route("/", connectionIssuePages)
-  .route("/", connectionLinkPages);
+  .route("/", connectionLinkPages)
+  .route("/", operatorPages);
 
-export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signupPages).route("/", resetPasswordPages).route("/", signedInPages);
+export const pages = new Hono<AppEnv>().route("/", authPages).route("/", signupPages).route("/", resetPasswordPages).route("/", joinPages).route("/", signedInPages);

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { lastString, readFormBody, type FormBody } from "../../lib/form-body";
 import type { Principal } from "../../auth/principal";
+import { isOperator } from "../../auth/require-operator";
 import { Layout, type LayoutProps } from "../../../views/layout";
 import type { FieldErrors } from "../../../views/components/form";
 
@@ -54,6 +55,7 @@ export function render(
   if (carried) deleteCookie(c, FLASH_COOKIE, { path: "/" });
   const props: LayoutProps = { title, principal: c.get("principal"), csrfToken: c.get("principal")?.csrfToken, flash, children: body };
   if (options.active) props.active = options.active;
+  if (isOperator(c.get("principal"), c.get("config").operatorEmails)) props.operator = true;
   return c.html(<Layout {...props} />, options.status ?? 200);
 }
 

@@ -4,7 +4,7 @@ import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../api/error-codes";
 import { writeSessionCookie } from "../../auth/cookies";
 import { signupSchema } from "../../schemas/signup";
-import { findInvitation } from "../../services/invitations";
+import { findInvitation } from "../../services/connection-invitations";
 import { signUp } from "../../services/signup";
 import { AcceptLandingPage, SignupDonePage, SignupPage, type InvitationProblem, type SignupValues } from "../../../views/pages/signup";
 import { platformLabels } from "./connections";
@@ -47,7 +47,7 @@ export const signupPages = new Hono<AppEnv>()
       : { organisationName: raw!["organisation.name"], ownerName: raw!["owner.name"], ownerEmail: raw!["owner.email"], code: raw!["code"] };
     if (!form.ok) return signupAgain(c, values, form.errors, "Please correct the fields below.");
     try {
-      const deps = { db: c.get("db"), throttle: c.env.SIGN_IN_THROTTLE, mode: c.get("config").signup };
+      const deps = { db: c.get("db"), throttle: c.env.SIGN_IN_THROTTLE, mode: c.get("config").signup, operatorEmails: c.get("config").operatorEmails };
       const result = await signUp(deps, form.data, { withSession: true, ip: c.req.header("CF-Connecting-IP") });
       writeSessionCookie(c, result.sessionToken!);
       const next = form.data.code ? acceptPath(form.data.code) : "/";
