@@ -1,5 +1,6 @@
-// Lockstep under `wrangler dev` between two real Request Tracker 5 servers: RT A is the source,
-// RT B the target. Set up through the JSON API only; every check reads RT through its own REST2.
+// Lockstep under `wrangler dev` between two real Request Tracker 5 servers, as two organisations:
+// Northwind (RT A, the source) invites Contoso, which signs up with the code, adds its own RT B
+// and accepts. Set up through the JSON API only; every check reads RT through its own REST2.
 // The steps build on one another, in order.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -25,6 +26,8 @@ const BIG_FILE: RtFile = { name: "capture.bin", type: "application/octet-stream"
 const TEXT_FILE: RtFile = { name: "Prüfbericht ✓.txt", type: "text/plain", bytes: new TextEncoder().encode("Prüfbericht\nZeile 2 <ok> & fine\n") };
 
 let connectionId: string;
+/** The partner organisation's (Contoso's) API token. */
+let partnerToken: string;
 let since: string;
 const tickets = { unicode: "", printer: "", copyOfUnicode: "", copyOfPrinter: "" };
 
@@ -38,16 +41,30 @@ describe("two Request Tracker 5 servers in step through wrangler dev", () => {
   beforeEach((ctx) => { if (failed) ctx.skip(); });
   afterEach((ctx) => { if (ctx.task.result?.state === "fail") failed = true; });
 
-  it("connects both servers: accounts with Basic and token auth, Test connection, picklists", async () => {
+  it("pairs two organisations by code, each with its own server: accounts with Basic and token auth, Test connection, picklists", async () => {
     const token = readFileSync(path.join(RT_STATE_DIR, "lockstep.token"), "utf8").trim();
     const source = await addRtAccount({
       name: "RT A (Northwind)", port: RT_PORTS.a, queues: ["Support"],
       credentials: { kind: "basic", username: "lockstep", password: RT_ROOT_PASSWORD },
     });
+    const invitation = await ok<{ id: string; verificationCode: string }>("POST", "/connections", { name: "Northwind ⇄ Contoso (RT)", role: "source", platformAccountId: source.id }, 201);
+    connectionId = invitation.id;
+    // Contoso signs up with the code Northwind gave it, adds its own server and accepts.
+    const contoso = await ok<{ token: string }>("POST", "/signup", {
+      organisation: { name: "Contoso" },
+      owner: { name: "Casey Contoso", email: "casey@contoso.e2e.test", password: "plum orbit lantern meadow" },
+      code: invitation.verificationCode,
+    }, 201, null);
+    partnerToken = contoso.token;
     const target = await addRtAccount({
       name: "RT B (Contoso)", port: RT_PORTS.b, queues: ["Partner Escalations"],
       credentials: { kind: "token", token, username: "lockstep" },
-    });
+    }, partnerToken);
+    await ok("POST", "/connections/accept", { code: invitation.verificationCode, platformAccountId: target.id }, 200, partnerToken);
+    // Northwind never sees Contoso's account.
+    const seenByNorthwind = await ok<{ status: string; sides: { side: string; account: unknown }[] }>("GET", `/connections/${connectionId}`, undefined);
+    expect(seenByNorthwind.status).toBe("active");
+    expect(seenByNorthwind.sides.find((s) => s.side === "target")?.account).toBeNull();
     for (const account of [source, target]) {
       expect(account.test).toMatchObject({ ok: true, message: "Connection tested", identity: "Lockstep Integration (lockstep)" });
       expect(account.picklists.queues.map((q) => q.name)).toEqual(expect.arrayContaining(["Support", "Partner Escalations"]));
@@ -58,10 +75,6 @@ describe("two Request Tracker 5 servers in step through wrangler dev", () => {
     }
     const queueId = (picklists: typeof source.picklists, name: string) => picklists.queues.find((q) => q.name === name)!.id;
 
-    const connection = await ok<{ id: string }>("POST", "/connections", {
-      name: "Northwind ⇄ Contoso (RT)", role: "source", platformAccountId: source.id, partnerAccountId: target.id,
-    }, 201);
-    connectionId = connection.id;
     await ok("PATCH", `/connections/${connectionId}`, {
       settings: { manualCooldownSeconds: 0, description: { fields: ["requester", "priority", "customFields.Asset Tag"], separator: "----" } },
     });
@@ -75,16 +88,16 @@ describe("two Request Tracker 5 servers in step through wrangler dev", () => {
         },
       },
     });
+    // Each organisation sets its own side: Contoso the receiving one.
     await ok("PATCH", `/connections/${connectionId}`, {
       side: {
-        side: "target",
         settings: {
           defaults: { queueId: queueId(target.picklists, "Partner Escalations"), statusId: "new", priorityId: "0" },
           comments: { public: true, internal: true },
           attachments: { enabled: true },
         },
       },
-    });
+    }, 200, partnerToken);
     await ok("PUT", `/connections/${connectionId}/mappings`, {
       mappings: [
         { sourceField: "title", targetField: "title", direction: "source_to_target", kind: "direct" },

@@ -1,4 +1,5 @@
-// Lockstep's JSON API as a client sees it: /api/v1 with the owner's bearer token.
+// Lockstep's JSON API as a client sees it: /api/v1 with a bearer token, the first organisation's
+// owner's unless another is given (the partner's, or null for sign-up).
 import { expect, inject } from "vitest";
 
 export type Json = Record<string, unknown>;
@@ -8,10 +9,10 @@ export type Run = Json & {
   items?: (Json & { outcome: string; sourceTicketId: string | null; targetTicketId: string | null; errorCode: string | null; children: Json })[];
 };
 
-export async function api<T = Json>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function api<T = Json>(method: string, path: string, body?: unknown, token: string | null = inject("apiToken")): Promise<{ status: number; body: T }> {
   const res = await fetch(`${inject("lockstepUrl")}/api/v1${path}`, {
     method,
-    headers: { Authorization: `Bearer ${inject("apiToken")}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -19,8 +20,8 @@ export async function api<T = Json>(method: string, path: string, body?: unknown
 }
 
 /** The call, expecting this status; the answer's body otherwise in the failure message. */
-export async function ok<T = Json>(method: string, path: string, body: unknown, status = 200): Promise<T> {
-  const res = await api<T>(method, path, body);
+export async function ok<T = Json>(method: string, path: string, body: unknown, status = 200, token?: string | null): Promise<T> {
+  const res = await api<T>(method, path, body, token === undefined ? inject("apiToken") : token);
   expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(status);
   return res.body;
 }
@@ -47,16 +48,16 @@ export async function manualRun(connectionId: string, since?: string): Promise<R
 export type RtAccountInput = { name: string; port: number; credentials: Json; queues: string[] };
 
 /** Adds an RT platform account, tests it and refreshes its picklists. */
-export async function addRtAccount(input: RtAccountInput) {
+export async function addRtAccount(input: RtAccountInput, token?: string) {
   const account = await ok<{ id: string }>("POST", "/platform-accounts", {
     name: input.name,
     platform: "request-tracker",
     baseUrl: `http://127.0.0.1:${input.port}`,
     credentials: input.credentials,
     settings: { queues: input.queues },
-  }, 201);
-  const test = await ok<{ ok: boolean; message: string; identity: string | null }>("POST", `/platform-accounts/${account.id}/test`, undefined);
+  }, 201, token);
+  const test = await ok<{ ok: boolean; message: string; identity: string | null }>("POST", `/platform-accounts/${account.id}/test`, undefined, 200, token);
   const picklists = await ok<{ picklists: { queues: { id: string; name: string }[]; customFields: { id: string; name: string; type: string; options?: string[] }[] } }>(
-    "POST", `/platform-accounts/${account.id}/picklists/refresh`, undefined);
+    "POST", `/platform-accounts/${account.id}/picklists/refresh`, undefined, 200, token);
   return { id: account.id, test, picklists: picklists.picklists };
 }
