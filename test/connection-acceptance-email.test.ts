@@ -4,20 +4,12 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { addUser, api, BASE, createOrganisation, setupFirstOrganisation } from "./helpers";
+import { addAccount, addUser, api, BASE, createOrganisation, setupFirstOrganisation } from "./helpers";
 
 type Sent = { from: string; to: string | string[]; subject: string; text: string };
 
 let a: Awaited<ReturnType<typeof setupFirstOrganisation>>;
 let accountA: string;
-
-async function addAccount(token: string, name: string): Promise<string> {
-  const res = await api("/platform-accounts", token, {
-    method: "POST",
-    json: { name, platform: "request-tracker", baseUrl: "https://rt.example.test", credentials: { kind: "basic", username: "lockstep", password: "secret-password" } },
-  });
-  return ((await res.json()) as { id: string }).id;
-}
 
 /** Accepts through the Worker on an env with (or without) the email binding. */
 async function accept(partnerToken: string, code: string, accountId: string, withEmail: boolean): Promise<{ status: number; sent: Sent[] }> {

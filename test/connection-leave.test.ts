@@ -1,19 +1,11 @@
 // Leaving a connection: sync stops for good, the leaving side lets go of its account, and both
 // organisations keep reading the links and history; the partner is told.
 import { beforeAll, describe, expect, it } from "vitest";
-import { addUser, api, Browser, createOrganisation, setupFirstOrganisation } from "./helpers";
+import { addAccount, addUser, api, Browser, createOrganisation, setupFirstOrganisation } from "./helpers";
 
 let a: Awaited<ReturnType<typeof setupFirstOrganisation>>;
 let b: Awaited<ReturnType<typeof createOrganisation>>;
 let accountA: string;
-
-async function addAccount(token: string, name: string): Promise<string> {
-  const res = await api("/platform-accounts", token, {
-    method: "POST",
-    json: { name, platform: "request-tracker", baseUrl: "https://rt.example.test", credentials: { kind: "basic", username: "lockstep", password: "secret-password" } },
-  });
-  return ((await res.json()) as { id: string }).id;
-}
 
 async function activeConnection(): Promise<{ id: string; accountB: string }> {
   const created = (await (await api("/connections", a.token, { method: "POST", json: { name: "Acme ↔ Contoso", role: "source", platformAccountId: accountA } })).json()) as {

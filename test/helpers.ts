@@ -115,3 +115,13 @@ export class Browser {
     return this.post("/login", { _csrf: csrf, email, password });
   }
 }
+
+/** A Request Tracker platform account for `token`'s organisation (never reached: for set-up tests). */
+export async function addAccount(token: string, name: string): Promise<string> {
+  const res = await api("/platform-accounts", token, {
+    method: "POST",
+    json: { name, platform: "request-tracker", baseUrl: "https://rt.example.test", credentials: { kind: "basic", username: "lockstep", password: "secret-password" } },
+  });
+  if (res.status !== 201) throw new Error(`platform account not created: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}

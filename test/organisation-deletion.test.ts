@@ -2,18 +2,10 @@
 // and data removed at once; partners are told and keep everything of their own.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addUser, api, Browser, createOrganisation, setupFirstOrganisation } from "./helpers";
+import { addAccount, addUser, api, Browser, createOrganisation, setupFirstOrganisation } from "./helpers";
 
 let a: Awaited<ReturnType<typeof setupFirstOrganisation>>;
 let accountA: string;
-
-async function addAccount(token: string, name: string): Promise<string> {
-  const res = await api("/platform-accounts", token, {
-    method: "POST",
-    json: { name, platform: "request-tracker", baseUrl: "https://rt.example.test", credentials: { kind: "basic", username: "lockstep", password: "secret-password" } },
-  });
-  return ((await res.json()) as { id: string }).id;
-}
 
 const rows = async (sql: string, ...binds: string[]) => (await env.DB.prepare(sql).bind(...binds).first<{ n: number }>())!.n;
 
