@@ -1,4 +1,5 @@
-import { CsrfField, Field, FormError, type FieldErrors } from "../components/form";
+import { CsrfField, FormError, type FieldErrors } from "../components/form";
+import { NewOrganisationFields } from "../components/new-organisation-fields";
 
 export type SetupValues = { organisationName?: string; ownerName?: string; ownerEmail?: string };
 
@@ -10,16 +11,7 @@ export function SetupPage({ csrf, values = {}, errors = {}, message }: { csrf: s
       <FormError message={message} />
       <form method="post" action="/setup">
         <CsrfField token={csrf} />
-        <fieldset>
-          <legend>Organisation</legend>
-          <Field name="organisation.name" label="Organisation name" value={values.organisationName} errors={errors} required />
-        </fieldset>
-        <fieldset>
-          <legend>Owner</legend>
-          <Field name="owner.name" label="Your name" value={values.ownerName} errors={errors} required autocomplete="name" />
-          <Field name="owner.email" label="Email" type="email" value={values.ownerEmail} errors={errors} required autocomplete="email" />
-          <Field name="owner.password" label="Password" type="password" errors={errors} required autocomplete="new-password" help="At least 10 characters, and not easy to guess: a few unrelated words work well." />
-        </fieldset>
+        <NewOrganisationFields values={values} errors={errors} />
         <button type="submit" class="primary">Create organisation</button>
       </form>
     </section>

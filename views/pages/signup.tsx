@@ -1,6 +1,7 @@
 // The partner's way in: the invitation link (/accept?code=…) that says who invites them and to
 // what, the sign-up form, and the page that shows the new owner's API token once.
 import { CsrfField, Field, FormError, type FieldErrors } from "../components/form";
+import { NewOrganisationFields } from "../components/new-organisation-fields";
 import type { Invitation } from "../../src/services/connection-invitations";
 
 export type SignupValues = { organisationName?: string | undefined; ownerName?: string | undefined; ownerEmail?: string | undefined; code?: string | undefined };
@@ -118,16 +119,7 @@ export function SignupForm({
             help="The code your partner's connection page shows, e.g. ABCD-EFGH-JKMN-PQRS."
           />
         )}
-        <fieldset>
-          <legend>Organisation</legend>
-          <Field name="organisation.name" label="Organisation name" value={values.organisationName} errors={errors} required autocomplete="organization" />
-        </fieldset>
-        <fieldset>
-          <legend>Owner</legend>
-          <Field name="owner.name" label="Your name" value={values.ownerName} errors={errors} required autocomplete="name" />
-          <Field name="owner.email" label="Email" type="email" value={values.ownerEmail} errors={errors} required autocomplete="email" />
-          <Field name="owner.password" label="Password" type="password" errors={errors} required autocomplete="new-password" help="At least 10 characters, and not easy to guess: a few unrelated words work well." />
-        </fieldset>
+        <NewOrganisationFields values={values} errors={errors} />
         <button type="submit" class="primary">
           Create organisation
         </button>
