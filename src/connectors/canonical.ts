@@ -125,6 +125,7 @@ export type TimeEntryWrite = z.infer<typeof timeEntryWriteSchema>;
 
 export const statusOptionSchema = refSchema.extend({
   queueId: z.string().nullable().describe("Statuses per board (ConnectWise); null where statuses are global."),
+  ticketTypeId: z.string().nullish().describe("Statuses per ticket type (a Jira project's issue type: facts.statusScope `ticket-type`); absent elsewhere."),
   closed: z.boolean().describe("Choosing it closes the ticket."),
 });
 

@@ -14,6 +14,8 @@ import type {
   TimeEntryWrite,
 } from "./canonical";
 import type { FetchLike } from "./http-client";
+import type { AuthStyleKind } from "./kit/auth";
+import type { PagingStyle } from "./kit/paging";
 
 /**
  * How a platform's pushed events are authenticated (checked by src/webhooks/verify.ts).
@@ -58,9 +60,10 @@ export const SHARED_COPY_MARKERS = {
 export type ConnectorFacts = {
   key: string;
   label: string;
-  authStyles: string[];
-  pagination: "page" | "offset" | "cursor" | "forward-only";
-  maxPageSize: number;
+  /** The kit's auth styles the platform's credentials use (src/connectors/kit/auth.ts). */
+  auth: readonly AuthStyleKind[];
+  /** How the platform pages its lists (src/connectors/kit/paging.ts), and its largest page. */
+  paging: { style: PagingStyle; maxPageSize: number };
   /**
    * The published or assumed request budget. `enforced`: the platform publishes it as a hard
    * budget per account (Autotask suspends an integration above it), so runs are paced to it
@@ -83,6 +86,26 @@ export type ConnectorFacts = {
    * people: help text and refusals); null where the platform has no such field, so the default
    * (and, for the company, a mapping that writes it) is refused. */
   ticketDefaults: { sourceId: string | null; categoryId: string | null; companyId: string | null };
+  /**
+   * Where the partner reference (the other side's ticket id, which makes creates idempotent)
+   * lives. `native`: a field the platform keeps for it (named for people); `chosen-field`: the
+   * platform has none, so the admin picks one of its custom fields in the account's settings (the
+   * setting's key is named), and `findByPartnerReference` searches that field.
+   */
+  partnerReferenceField: { kind: "native"; field: string } | { kind: "chosen-field"; setting: string };
+  /**
+   * What a status belongs to: `global` (one list), `queue` (per board: ConnectWise), or
+   * `ticket-type` (per project and issue type: Jira). Picklist statuses carry the queue or ticket
+   * type they belong to; a status mapping is checked against the scope of the ticket it writes.
+   */
+  statusScope: "global" | "queue" | "ticket-type";
+  /**
+   * How a file is added. `standalone`: on its own (uploadAttachment). `with-comment`: only as part
+   * of a comment (Zendesk, Freshservice): uploadAttachment posts one comment, private where the
+   * platform allows, whose text names the file and carries the copy marker, so the sync recognises
+   * it and never copies it back as a comment.
+   */
+  attachmentUpload: "standalone" | "with-comment";
   /** How the platform's change events prove they are genuine; null: it pushes nothing. */
   webhooks: WebhookScheme | null;
   /** The platform's note types and whether each is visible to the customer. */
@@ -104,6 +127,12 @@ export type ConnectorContext<Credentials, Settings> = {
   config: ConnectorConfig<Credentials, Settings>;
   /** The vendor's clock is authoritative for cursors; this is ours, for tests to pin. */
   now?: () => Date;
+  /**
+   * The port for credentials the platform rotates (a refresh token replaced on each use): the
+   * connector calls it with the whole new credentials, and the caller re-encrypts and stores them
+   * on the account before the old ones stop working. Absent: nothing rotates here (tests).
+   */
+  credentialsRotated?: (next: Credentials) => Promise<void>;
 };
 
 export type ChangedPage = {

@@ -11,8 +11,12 @@ export type FetchLike = (input: Request | string | URL, init?: RequestInit) => P
 export type HttpClientOptions = {
   fetch: FetchLike;
   baseUrl: string;
-  /** Adds credentials to a request's headers (may refresh an OAuth token first). */
+  /** Adds credentials to a request's headers (may refresh an OAuth token first): the kit's
+   * `authorizer(style).authorize` (src/connectors/kit/auth.ts). */
   authorize: (headers: Headers) => void | Promise<void>;
+  /** After a 401: obtains fresh credentials (an OAuth token) and says whether the call is worth
+   * sending once more. A streamed body cannot be sent twice, so such a call is not repeated. */
+  renew?: () => Promise<boolean>;
   /** Extracts the vendor's error message from an error response body. */
   vendorMessage: (status: number, body: string) => string | null;
   timeoutMs?: number;
@@ -55,6 +59,7 @@ export class HttpClient {
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     let url = this.url(path, options.query);
     const origin = url.origin;
+    let renewed = false;
     for (let hop = 0; ; hop++) {
       const headers = new Headers(options.headers);
       headers.set("Accept", headers.get("Accept") ?? "application/json");
@@ -93,6 +98,12 @@ export class HttpClient {
         }
         await response.body?.cancel();
         url = next;
+        continue;
+      }
+      if (response.status === 401 && !renewed && this.options.renew && !(options.body instanceof ReadableStream) && (await this.options.renew())) {
+        renewed = true;
+        await response.body?.cancel();
+        hop--;
         continue;
       }
       if (!response.ok) throw await this.failure(response, method, url);

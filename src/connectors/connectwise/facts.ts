@@ -4,9 +4,8 @@ import { SHARED_COPY_MARKERS, type ConnectorFacts } from "../contract";
 export const connectwiseFacts: ConnectorFacts = {
   key: "connectwise",
   label: "ConnectWise PSA (Manage)",
-  authStyles: ["basic-api-member-keys+clientId"],
-  pagination: "page",
-  maxPageSize: 1000,
+  auth: ["basic", "headers"],
+  paging: { style: "link", maxPageSize: 1000 },
   rateLimit: {
     // ConnectWise publishes no number; 429s carry Retry-After. 60/min is a cautious assumption
     // (a third-party guide's figure) until a tenant's real limit is observed.
@@ -32,6 +31,9 @@ export const connectwiseFacts: ConnectorFacts = {
   ticketDefaults: { sourceId: "Source", categoryId: "Type (the board's service type)", companyId: "Company" },
   // Callbacks (POST /system/callbacks) carry `x-content-signature`, whose key scheme is seen only
   // in third-party code: treated as unsigned, with a secret in the URL, and re-read by id.
+  partnerReferenceField: { kind: "native", field: "External reference (externalXRef)" },
+  statusScope: "queue",
+  attachmentUpload: "standalone",
   webhooks: { kind: "url-secret" },
   credentialHelp: {
     companyId: "The Company field on the ConnectWise PSA login page (also shown under System > My Company).",

@@ -6,10 +6,9 @@ import { NOTE_TYPES } from "./mapping";
 export const requestTrackerFacts: ConnectorFacts = {
   key: "request-tracker",
   label: "Request Tracker 5",
-  authStyles: ["token", "basic"],
+  auth: ["bearer", "basic"],
   // Paged with page/per_page; Lockstep pages changed tickets by (LastUpdated, id) keyset instead.
-  pagination: "page",
-  maxPageSize: 100,
+  paging: { style: "page", maxPageSize: 100 },
   rateLimit: {
     requests: 10,
     perSeconds: 1,
@@ -28,6 +27,9 @@ export const requestTrackerFacts: ConnectorFacts = {
   supports: { timeEntries: true, partnerReference: true, originalTimestamps: false, timeEntryMember: false, timeEntryWorkRole: false },
   ticketDefaults: { sourceId: null, categoryId: null, companyId: null },
   // RT has no webhooks in core: a Scrip posts the ticket id to a URL holding a secret.
+  partnerReferenceField: { kind: "chosen-field", setting: "partnerReferenceField" },
+  statusScope: "global",
+  attachmentUpload: "standalone",
   webhooks: { kind: "url-secret" },
   credentialHelp: {
     token: "In RT: Logged in as … → Settings → Auth Tokens → Create; copy the token shown once. Needs RT::Authen::Token (built into RT 5).",

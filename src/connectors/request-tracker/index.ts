@@ -138,7 +138,7 @@ function createClient({ fetch, config }: ConnectorContext<Credentials, Settings>
       if (queueClause) clauses.push(queueClause);
       // RT's `=` on a date means the whole day, so "same second, higher id" is written as >= plus id.
       if (state.updated && state.id) clauses.push(`(LastUpdated > ${sqlDate(state.updated)} OR (LastUpdated >= ${sqlDate(state.updated)} AND id > ${Number(state.id)}))`);
-      const perPage = Math.min(Math.max(pageSize ?? requestTrackerFacts.maxPageSize, 1), requestTrackerFacts.maxPageSize);
+      const perPage = Math.min(Math.max(pageSize ?? requestTrackerFacts.paging.maxPageSize, 1), requestTrackerFacts.paging.maxPageSize);
       const page = await api.searchTickets(clauses.join(" AND "), 1, perPage);
       // One ticket at a time (its two reads go together): queued calls would run out their timeouts waiting.
       // A ticket whose description could not be read for a passing reason is named as unread (the

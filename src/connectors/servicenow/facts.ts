@@ -6,11 +6,10 @@ import { SERVICENOW_WEBHOOK_SCHEME } from "./webhook";
 export const servicenowFacts: ConnectorFacts = {
   key: "servicenow",
   label: "ServiceNow",
-  authStyles: ["basic", "oauth_client_credentials"],
+  auth: ["basic", "oauth-client-credentials"],
   // Keyset paging on (sys_updated_on, sys_id) over the Table API's sysparm_limit/sysparm_offset.
-  pagination: "offset",
   // Table API requests above 10,000 rows are capped by default (glide.rest.query.max_rows is not documented per page).
-  maxPageSize: 10_000,
+  paging: { style: "offset", maxPageSize: 10_000 },
   rateLimit: {
     // No platform-wide default: limits are Rate Limit Rules an instance admin defines (per user, role or all, per hour).
     requests: 1_000,
@@ -40,6 +39,9 @@ export const servicenowFacts: ConnectorFacts = {
   ticketDefaults: { sourceId: "Channel (contact_type)", categoryId: "Category", companyId: "Company" },
   // No outbound webhooks of its own: the admin adds a Business Rule (script in webhook.ts) that
   // signs timestamp + body with HMAC-SHA256 (GlideCertificateEncryption.generateMac), Zendesk style.
+  partnerReferenceField: { kind: "native", field: "Correlation ID (correlation_id)" },
+  statusScope: "global",
+  attachmentUpload: "standalone",
   webhooks: SERVICENOW_WEBHOOK_SCHEME,
   credentialHelp: {
     username:

@@ -82,7 +82,7 @@ function create(context: ConnectorContext<ServiceNowCredentials, ServiceNowSetti
     },
 
     async listChanged({ since, cursor, ticketType, pageSize }: ListChangedArgs) {
-      const limit = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), servicenowFacts.maxPageSize);
+      const limit = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), servicenowFacts.paging.maxPageSize);
       // Keyset paging: after (u, i) means updated later than u, or at u with a greater sys_id. Offsets
       // would skip or repeat tickets whenever one is updated between two pages.
       const after = cursor ? decodeCursor(cursor) : null;
